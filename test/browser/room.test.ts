@@ -322,7 +322,7 @@ describe.skipIf(!browserAvailable)('live room, captions, register and check-in p
       await tp.getByRole('heading', { level: 1 }).focus();
       await tabTo(tp, 'Let back in: Dee Morgan');
       await tp.keyboard.press('Enter');
-      await tp.getByRole('status').filter({ hasText: 'Dee Morgan can join the room again.' }).waitFor();
+      await tp.getByRole('log', { name: 'Room announcements' }).filter({ hasText: 'Dee Morgan can join the room again.' }).waitFor();
       await panel.getByText('No one has been removed.').waitFor();
 
       await ap.getByRole('button', { name: 'Check again' }).click();
@@ -335,7 +335,7 @@ describe.skipIf(!browserAvailable)('live room, captions, register and check-in p
       expect(await ap.getByRole('button', { name: 'Join the session' }).count()).toBe(0);
       await tp.reload();
       await tp.getByRole('button', { name: 'Reopen the room for attendees' }).click();
-      await tp.getByRole('status').filter({ hasText: 'The room is open to attendees again.' }).waitFor();
+      await tp.getByRole('log', { name: 'Room announcements' }).filter({ hasText: 'The room is open to attendees again.' }).waitFor();
       // The trainer's page, with its panels, fits a 320 px wide screen without sideways scrolling.
       await tp.setViewportSize({ width: 320, height: 800 });
       expect(await tp.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(true);

@@ -11,7 +11,7 @@ import { HEARTBEAT_INTERVAL_MS, identityOf, JoinResult, LiveStatus, userIdOfIden
 import { Session } from '../../../shared/sessions.js';
 import { BookingList, READS_TRANSCRIPT } from '../../../shared/bookings.js';
 import { api, ApiError } from '../api.js';
-import { Alert, DownloadMessages, isInternalWording, messageOf, PageHeading, Status, useApp, useDownloadLink, useFocusLater } from '../components.js';
+import { Alert, DownloadMessages, isInternalWording, messageOf, PageHeading, useApp, useDownloadLink, useFocusLater } from '../components.js';
 import { Retry, useLoad } from '../load.js';
 import { ENGLAND, formatDate, formatDateTime, formatTimeRange, plural } from '../format.js';
 import { Link } from '../router.js';
@@ -22,7 +22,7 @@ import { HostPanel } from '../room/HostPanel.js';
 import { automaticCaptionId, deliverTranscription, emptyCaptions, loadSettings, saveSettings, type CaptionSender, type CaptionSettings, type CaptionState, type DeliveredFinal, type TranscriptionReader } from '../room/captions.js';
 import { storesAgentCaptions, TrainerRoomPanel } from '../room/TrainerRoomPanel.js';
 import { displayName, removalWords, RoomController, type LiveKit } from '../room/controller.js';
-import { LiveRoom, ShortcutsHelp, useShortcuts } from '../room/LiveRoom.js';
+import { LiveRoom, RoomAnnouncements, ShortcutsHelp, useAnnouncements, useShortcuts } from '../room/LiveRoom.js';
 import { PreJoin, type PreJoinChoice, type PreJoinControls } from '../room/PreJoin.js';
 import { needsPublish, ONCE_JOINED, WILL_LISTEN_ONLY, type ShortcutAction } from '../room/shortcuts.js';
 import { serverNow } from '../clock.js';
@@ -207,7 +207,6 @@ export function RoomPage({ id }: { id: string }) {
   const [endedFinal, setEndedFinal] = useState(false);
   const [controller, setController] = useState<RoomController | null>(null);
   const [, setVersion] = useState(0);
-  const [announcement, setAnnouncement] = useState('');
   const [error, setError] = useState('');
   const [captions, setCaptions] = useState<CaptionState>(emptyCaptions);
   const [settings, setSettingsState] = useState<CaptionSettings>(() => loadSettings(window.localStorage, me.id));
@@ -224,10 +223,8 @@ export function RoomPage({ id }: { id: string }) {
   };
   const panelMoves = usePanelMoves(settings, setSettings, stage === 'room');
 
-  const announce = (m: string) => {
-    // The same words twice in a row would not be read again; a trailing space makes them new.
-    setAnnouncement((prev) => (prev === m ? m + '\u00a0' : m));
-  };
+  // Joins and leaves, chat, hands, the connection and what an action did: queued in a log, each said in turn.
+  const { entries: announcements, announce } = useAnnouncements();
 
   async function runProbe(quiet = false) {
     if (!quiet) setProbe({ kind: 'checking' });
@@ -439,7 +436,7 @@ export function RoomPage({ id }: { id: string }) {
     <CaptionsPanel captions={captions} settings={settings} {...panelMoves} nameOf={nameOf} waitingText={stage === 'room' ? 'Captions will appear here when someone speaks and captions are on.' : 'Captions will appear here once you join.'}>
       {publisher && controller && (
         <div class="caption-sources">
-          {controller.canPublish() && <SpeechCaptioning sessionId={id} publisher={publisher} onStatus={announce} />}
+          {controller.canPublish() && <SpeechCaptioning sessionId={id} publisher={publisher} microphone={controller} onStatus={announce} />}
           {controller.roleOf(controller.room.localParticipant) === 'captioner' ? (
             <CaptionerBox sessionId={id} publisher={publisher} speakers={speakers} />
           ) : (
@@ -489,7 +486,7 @@ export function RoomPage({ id }: { id: string }) {
             </p>
           )}
           <DownloadMessages download={transcript.download} />
-          <Status message={announcement} id="room-status" />
+          <RoomAnnouncements entries={announcements} id="room-status" />
           <Alert message={error || lkError} />
 
           {stage === 'room' && controller && lk ? (

@@ -10,6 +10,7 @@ import { messageOf } from '../components.js';
 import { newSegmentId } from './captions.js';
 import { speechRecognitionAvailable, startSpeechCaptions, type SpeechCaptioner } from './speech.js';
 import { serverNow } from '../clock.js';
+import type { RoomController } from './controller.js';
 
 export interface CaptionPublisher {
   identity: string;
@@ -28,23 +29,47 @@ async function storeFinal(sessionId: string, segmentId: string, text: string, st
   }
 }
 
-export function SpeechCaptioning({ sessionId, publisher, onStatus }: { sessionId: string; publisher: CaptionPublisher; onStatus: (m: string) => void }) {
+/** Where the speaker's microphone is watched: the room (RoomController.micOn and onMicChange). */
+export type MicrophoneWatch = Pick<RoomController, 'micOn' | 'onMicChange'>;
+
+/** Said, and shown under the button, while captioning is on but the microphone is off. */
+export const MIC_OFF_WORDS = 'Your speech is not captioned while your microphone is off. It will be captioned again when you turn your microphone on.';
+
+/**
+ * "Caption my speech": the browser's speech recognition, which listens to the microphone by
+ * itself, whatever the room does with it. So it runs only while the person's microphone is on
+ * in the room: muted (by themselves or by a trainer), not published, or no longer allowed to
+ * speak, it stops at once and nothing it heard is sent or saved; it starts again when the
+ * microphone comes back on, while the person still has captioning turned on.
+ */
+export function SpeechCaptioning({ sessionId, publisher, microphone, onStatus }: { sessionId: string; publisher: CaptionPublisher; microphone: MicrophoneWatch; onStatus: (m: string) => void }) {
+  /** The person's choice (the button's state), kept while the microphone is off. */
   const [on, setOn] = useState(false);
+  const [micOn, setMicOn] = useState(() => microphone.micOn());
   const [error, setError] = useState('');
   const recRef = useRef<SpeechCaptioner | null>(null);
+  const onRef = useRef(false);
   const segments = useRef(new Map<string, { id: string; startedAt: number }>());
+  // The newest props, for LiveKit's events (subscribed once).
+  const latest = useRef({ sessionId, publisher, onStatus });
+  latest.current = { sessionId, publisher, onStatus };
 
-  useEffect(() => () => recRef.current?.stop(), []);
-  if (!speechRecognitionAvailable()) {
-    return <p class="hint">This browser cannot turn your speech into captions. Chrome, Edge and Safari can.</p>;
-  }
+  const choose = (v: boolean) => {
+    onRef.current = v;
+    setOn(v);
+  };
 
-  function start() {
-    setError('');
+  /** Starts listening; true if it did. */
+  function listen(): boolean {
+    if (recRef.current) return true;
     try {
       recRef.current = startSpeechCaptions({
         lang: document.documentElement.lang || 'en-GB',
         onSegment: (key, text, final) => {
+          // Whatever the browser heard, nothing is captioned while the microphone is off (a
+          // result it had on its way as the person muted comes here too).
+          if (!microphone.micOn()) return;
+          const { publisher, sessionId } = latest.current;
           let seg = segments.current.get(key);
           if (!seg) {
             seg = { id: newSegmentId(publisher.identity), startedAt: serverNow() };
@@ -56,28 +81,79 @@ export function SpeechCaptioning({ sessionId, publisher, onStatus }: { sessionId
         },
         onError: (m) => {
           setError(m);
-          setOn(false);
+          choose(false);
           recRef.current = null;
         },
       });
-      setOn(true);
-      onStatus('Captioning your speech. Everyone sees your words as captions.');
+      return true;
     } catch (e) {
       setError(messageOf(e));
+      choose(false);
+      return false;
     }
+  }
+
+  /**
+   * The microphone went off: stop listening at once, dropping what was heard and not yet
+   * given, and take back a line left half-shown (an empty final removes it from every screen,
+   * and nothing is saved).
+   */
+  function pause() {
+    recRef.current?.abort();
+    recRef.current = null;
+    for (const seg of segments.current.values()) latest.current.publisher.publishCaption(seg.id, '', true).catch(() => undefined);
+    segments.current.clear();
+  }
+
+  useEffect(() => {
+    const changed = () => {
+      const now = microphone.micOn();
+      setMicOn(now);
+      if (!onRef.current) return;
+      if (!now && recRef.current) {
+        pause();
+        latest.current.onStatus(MIC_OFF_WORDS);
+      } else if (now && !recRef.current && listen()) {
+        latest.current.onStatus('Your microphone is on: captioning your speech.');
+      }
+    };
+    changed();
+    const stopWatching = microphone.onMicChange(changed);
+    return () => {
+      stopWatching();
+      recRef.current?.stop();
+      recRef.current = null;
+    };
+  }, [microphone]);
+
+  if (!speechRecognitionAvailable()) {
+    return <p class="hint">This browser cannot turn your speech into captions. Chrome, Edge and Safari can.</p>;
+  }
+
+  function start() {
+    setError('');
+    choose(true);
+    if (!microphone.micOn()) return onStatus(MIC_OFF_WORDS);
+    if (listen()) onStatus('Captioning your speech. Everyone sees your words as captions.');
   }
   function stop() {
     recRef.current?.stop();
     recRef.current = null;
-    setOn(false);
+    choose(false);
     onStatus('Stopped captioning your speech.');
   }
 
+  const paused = on && !micOn;
   return (
     <div class="caption-source">
-      <button type="button" class="button button-secondary" aria-pressed={on ? 'true' : 'false'} onClick={on ? stop : start}>
+      <button type="button" class="button button-secondary" aria-pressed={on ? 'true' : 'false'} aria-describedby={paused ? 'speech-paused' : undefined} onClick={on ? stop : start}>
         Caption my speech
       </button>
+      {paused && (
+        <p class="hint" id="speech-paused">
+          {MIC_OFF_WORDS}
+        </p>
+      )}
       {error && (
         <p class="error-message" role="alert">
           {error}

@@ -4,12 +4,50 @@
  * state. Every control is a labelled button; states are announced by the page's live region.
  */
 import type { ComponentChildren } from 'preact';
-import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { Participant, Track, TrackPublication } from 'livekit-client';
 import { messageOf } from '../components.js';
 import { ENGLAND, formatTime } from '../format.js';
 import { displayName, qualityLabel, type LiveKit, type RoomController } from './controller.js';
 import { LISTENING_ONLY, needsPublish, SHORTCUTS, shortcutDescription, shortcutFor, type ShortcutAction, type ShortcutPlace } from './shortcuts.js';
+
+/** How many of the room's announcements its log keeps on the page (older ones have been said). */
+export const KEPT_ANNOUNCEMENTS = 5;
+
+export interface Announcement {
+  id: number;
+  text: string;
+}
+
+/**
+ * The room's announcements (joins and leaves, chat, hands, the connection, what an action
+ * did), kept in order: each is added after the last, never put in its place, so a screen
+ * reader says every one in turn however close together they come. The same words twice are a
+ * second entry, and said again.
+ */
+export function useAnnouncements(): { entries: Announcement[]; announce: (message: string) => void } {
+  const [entries, setEntries] = useState<Announcement[]>([]);
+  const last = useRef(0);
+  const announce = useCallback((text: string) => {
+    const id = ++last.current;
+    setEntries((prev) => [...prev, { id, text }].slice(-KEPT_ANNOUNCEMENTS));
+  }, []);
+  return { entries, announce };
+}
+
+/**
+ * The room's announcements as a polite log: new entries are read as they are added (removing
+ * the oldest is not read), the newest last and shown in bold.
+ */
+export function RoomAnnouncements({ entries, id }: { entries: Announcement[]; id?: string }) {
+  return (
+    <div role="log" aria-live="polite" aria-relevant="additions" aria-atomic="false" aria-label="Room announcements" id={id} class={entries.length ? 'status room-announcements' : 'room-announcements status-empty'}>
+      {entries.map((e) => (
+        <p key={e.id}>{e.text}</p>
+      ))}
+    </div>
+  );
+}
 
 function VideoView({ track, mirrored, label }: { track: Track; mirrored?: boolean; label: string }) {
   const ref = useRef<HTMLVideoElement>(null);

@@ -65,12 +65,70 @@ export function roomRoleOf(trainerIdentities: ReadonlySet<string>, identity: str
 
 export const displayName = (p: Participant) => p.name || (p.isAgent ? 'Automatic captions' : p.identity);
 
+/**
+ * How long the joins and leaves of a moment are gathered into one announcement: at the start
+ * of a session many people come at once, and a message each would crowd out the chat and
+ * raised hands for someone listening to the page.
+ */
+export const PRESENCE_WINDOW_MS = 2000;
+/** At most this many names in one announcement of joins or leaves; the rest are counted. */
+const NAMED_AT_MOST = 5;
+
+/** "Ann", "Ann and Ben", "Ann, Ben and Cat"; past NAMED_AT_MOST names, "Ann, Ben, Cat, Dee and 3 more". */
+export function namesList(names: readonly string[]): string {
+  const shown = names.length > NAMED_AT_MOST ? [...names.slice(0, NAMED_AT_MOST - 1), `${names.length - (NAMED_AT_MOST - 1)} more`] : [...names];
+  return shown.length < 2 ? (shown[0] ?? '') : `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}`;
+}
+
+/** One announcement for the joins and leaves of a moment: "Ann joined.", "3 people joined: Ann, Ben and Cat. Dee left." */
+export function presenceWords(joined: readonly string[], left: readonly string[]): string {
+  const part = (names: readonly string[], verb: string) => (names.length === 0 ? '' : names.length === 1 ? `${names[0]} ${verb}.` : `${names.length} people ${verb}: ${namesList(names)}.`);
+  return [part(joined, 'joined'), part(left, 'left')].filter(Boolean).join(' ');
+}
+
+/**
+ * Gathers joins and leaves into one announcement, said PRESENCE_WINDOW_MS after the first of
+ * them. Someone who leaves and comes back within it (a dropped connection) is not mentioned.
+ */
+export class PresenceNotices {
+  private readonly joined = new Map<string, string>();
+  private readonly left = new Map<string, string>();
+  private timer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(
+    private readonly say: (message: string) => void,
+    private readonly windowMs = PRESENCE_WINDOW_MS,
+  ) {}
+
+  add(kind: 'joined' | 'left', identity: string, name: string) {
+    const [these, opposite] = kind === 'joined' ? [this.joined, this.left] : [this.left, this.joined];
+    if (!opposite.delete(identity)) these.set(identity, name);
+    this.timer ??= setTimeout(() => this.flush(), this.windowMs);
+  }
+
+  /** Says what has been gathered, now. */
+  flush() {
+    const words = presenceWords([...this.joined.values()], [...this.left.values()]);
+    this.clear();
+    if (words) this.say(words);
+  }
+
+  /** Forgets what has been gathered, unsaid (this person has left the room). */
+  clear() {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.joined.clear();
+    this.left.clear();
+  }
+}
+
 export class RoomController {
   readonly room: Room;
   state: ConnectionState = 'connecting';
   chat: ChatItem[] = [];
   private leaving = false;
   private lastQuality = '';
+  private readonly presence: PresenceNotices;
 
   constructor(
     private readonly lk: LiveKit,
@@ -80,6 +138,7 @@ export class RoomController {
     private readonly trainerIdentities: ReadonlySet<string> = new Set(),
   ) {
     this.room = new lk.Room({ adaptiveStream: true, dynacast: true, disconnectOnPageLeave: true });
+    this.presence = new PresenceNotices((m) => this.cb.announce(m));
     this.bind();
   }
 
@@ -122,8 +181,8 @@ export class RoomController {
     ] as const) {
       r.on(ev, changed);
     }
-    r.on(RoomEvent.ParticipantConnected, (p) => this.cb.announce(`${displayName(p)} joined.`));
-    r.on(RoomEvent.ParticipantDisconnected, (p) => this.cb.announce(`${displayName(p)} left.`));
+    r.on(RoomEvent.ParticipantConnected, (p) => this.presence.add('joined', p.identity, displayName(p)));
+    r.on(RoomEvent.ParticipantDisconnected, (p) => this.presence.add('left', p.identity, displayName(p)));
     r.on(RoomEvent.ParticipantPermissionsChanged, (_prev, p) => {
       if (p === r.localParticipant) this.cb.announce(p.permissions?.canPublish ? 'You can now use your microphone and camera.' : 'You are now listening only.');
       changed();
@@ -160,6 +219,7 @@ export class RoomController {
     });
     r.on(RoomEvent.Disconnected, (reason) => {
       this.state = 'disconnected';
+      this.presence.clear();
       changed();
       const R = this.lk.DisconnectReason;
       const final = !this.leaving && (reason === R.PARTICIPANT_REMOVED || reason === R.ROOM_DELETED);
@@ -214,6 +274,29 @@ export class RoomController {
   canPublish() {
     const perms = this.room.localParticipant.permissions;
     return perms ? perms.canPublish : this.join.canPublish;
+  }
+
+  /**
+   * Whether this person's microphone is on in the room: allowed to speak, published and not
+   * muted (by themselves, or by a trainer). Their speech is captioned only then.
+   */
+  micOn(): boolean {
+    return this.canPublish() && this.room.localParticipant.isMicrophoneEnabled;
+  }
+
+  /**
+   * Calls `fn` whenever this person's microphone may have gone on or off (LiveKit's mute,
+   * unmute, publish and unpublish of their own tracks, and permission to speak given or taken
+   * away). Returns the function that stops it.
+   */
+  onMicChange(fn: () => void): () => void {
+    const lp = this.room.localParticipant;
+    const E = this.lk.ParticipantEvent;
+    const events = [E.TrackMuted, E.TrackUnmuted, E.LocalTrackPublished, E.LocalTrackUnpublished, E.ParticipantPermissionsChanged] as const;
+    for (const ev of events) lp.on(ev, fn);
+    return () => {
+      for (const ev of events) lp.off(ev, fn);
+    };
   }
 
   async toggleMic() {

@@ -22,6 +22,7 @@ interface Recognition {
   onend: (() => void) | null;
   start(): void;
   stop(): void;
+  abort(): void;
 }
 type RecognitionCtor = new () => Recognition;
 
@@ -33,7 +34,10 @@ function ctor(): RecognitionCtor | null {
 export const speechRecognitionAvailable = () => typeof window !== 'undefined' && ctor() !== null;
 
 export interface SpeechCaptioner {
+  /** Stops listening; the words already heard may still come as a last final result. */
   stop(): void;
+  /** Stops listening at once and drops whatever was heard but not yet given (the microphone went off). */
+  abort(): void;
 }
 
 /**
@@ -92,6 +96,11 @@ export function startSpeechCaptions(opts: { lang: string; onSegment: (key: strin
     stop() {
       stopped = true;
       rec.stop();
+    },
+    abort() {
+      stopped = true;
+      rec.onresult = null;
+      rec.abort();
     },
   };
 }
