@@ -8,6 +8,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { TestUser } from '../helpers.js';
+import { isDetailsOnly } from '../../server/notifications/messages.js';
 import { browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, newPage, plusMinutes, serverAndBrowser, signInAt, signInTo, tabTo, warnIfSkipped, checkPage, activate, NARROW, typeInto } from './harness.js';
 
 warnIfSkipped(import.meta.url);
@@ -296,7 +297,7 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
     // Change notices of this session: of a new time or place (everyone told), or of new invite text only (`details`).
     const told = async () => {
       const rows = (await t.mails('session_changed')).filter((m) => m.session_id === s.id);
-      return { time: rows.filter((m) => m.reason !== 'details').length, details: rows.filter((m) => m.reason === 'details').length };
+      return { time: rows.filter((m) => !isDetailsOnly(m.reason)).length, details: rows.filter((m) => isDetailsOnly(m.reason)).length };
     };
     const moveAs = async (startsAt: string, endsAt: string) => expect((await t.request('PATCH', `/api/sessions/${s.id}`, { as: cole, body: { startsAt, endsAt } })).status).toBe(200);
     const current = async () => (await t.request('GET', `/api/sessions/${s.id}`, { as: tara })).json;
