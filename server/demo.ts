@@ -65,7 +65,8 @@ export async function seedDemo(deps: Deps): Promise<{ password: string; users: {
     const courseIds: string[] = [];
     for (const c of courses) {
       const id = randomUUID();
-      await insertCourse(trx, { id, title: c.title, description: c.description, created_at: created });
+      // Three sessions of each course below, one of each part: attending all three completes it.
+      await insertCourse(trx, { id, title: c.title, description: c.description, parts_required: 3, created_at: created });
       courseIds.push(id);
     }
     const modes = ['online', 'in_person', 'hybrid'] as const;
@@ -82,7 +83,8 @@ export async function seedDemo(deps: Deps): Promise<{ password: string; users: {
         {
           id: randomUUID(),
           course_id: courseIds[k % courses.length]!,
-          title: `${course.title}${k >= courses.length ? ` (part ${Math.floor(k / courses.length) + 1})` : ''}`,
+          title: `${course.title} (part ${Math.floor(k / courses.length) + 1})`,
+          part: Math.floor(k / courses.length) + 1,
           description: course.description,
           mode,
           starts_at: start.toISOString(),
