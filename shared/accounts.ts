@@ -184,8 +184,10 @@ export const OrgChanged = Organisation.extend({
 });
 export type OrgChanged = z.infer<typeof OrgChanged>;
 
+/** The longest a person's full name may be, in characters (pages say it as it is typed). */
+export const MAX_PERSON_NAME_CHARS = 200;
 /** A person's full name, as it is printed on certificates and registers and said in emails: one line, 1 to 200 characters. */
-export const PersonName = Line(200).pipe(z.string().min(1, 'is required'));
+export const PersonName = Line(MAX_PERSON_NAME_CHARS).pipe(z.string().min(1, 'is required'));
 
 export const CreateUserInput = z.object({
   email: Email,

@@ -76,7 +76,18 @@ export type Timetable = z.infer<typeof Timetable>;
 /** `?from&to`: instants, or dates (days in England, the last one included), as the session list takes them. */
 export const TimetableQuery = z.object({ from: RangeEdge.optional(), to: RangeEdge.optional() });
 
-export const SubscriptionInput = z.object({ url: z.string().trim().min(1, 'is required').max(2000) }).strict();
+/** The longest calendar address (characters) a timetable may follow. */
+export const MAX_CALENDAR_URL_CHARS = 2000;
+export const SubscriptionInput = z
+  .object({ url: z.string().trim().min(1, 'is required').max(MAX_CALENDAR_URL_CHARS, `is too long: a calendar address has at most ${MAX_CALENDAR_URL_CHARS.toLocaleString('en-GB')} characters`) })
+  .strict();
+
+/**
+ * The longest span (in days, the last one included) one cover report may cover. The page
+ * checks a range against it before asking; the service (server/timetables/service.ts
+ * coverReport) holds its own copy of the number, which should be this one.
+ */
+export const MAX_COVER_REPORT_DAYS = 400;
 
 export const ClashedBooking = z.object({
   bookingId: z.string(),

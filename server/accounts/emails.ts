@@ -39,7 +39,25 @@ export function emailChangedEmail(name: string, newEmail: string, by: string, li
   );
 }
 
-export function passwordResetEmail(name: string, link: string, validMinutes: number) {
+/**
+ * A link to choose a new password: asked for by someone ("Forgot your password?"), or
+ * `sentByAdministrator` from the person's record, which it says (no one asked, so "we hope
+ * you" would be untrue); to someone with no password yet, it is a link to choose one.
+ */
+export function passwordResetEmail(name: string, link: string, validMinutes: number, { sentByAdministrator = false, hasPassword = true }: { sentByAdministrator?: boolean; hasPassword?: boolean } = {}) {
+  if (sentByAdministrator) {
+    return accountEmail(
+      hasPassword ? 'Reset your password for SEND Live Training' : 'Choose a password for SEND Live Training',
+      name,
+      [
+        `An administrator of SEND Live Training sent you this link to ${hasPassword ? 'set a new password for' : 'choose a password for'} your account.`,
+        `Use this link within ${validMinutes} minutes to choose ${hasPassword ? 'a new' : 'your'} password. It works once.`,
+        hasPassword ? 'If you do not want a new password, you can ignore this email: your password stays as it is.' : 'If you do not want a password, you can ignore this email: you can sign in instead by asking for a sign-in link on the sign-in page.',
+      ],
+      link,
+      hasPassword ? 'Choose a new password' : 'Choose a password',
+    );
+  }
   return accountEmail(
     'Reset your password for SEND Live Training',
     name,

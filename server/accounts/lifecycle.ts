@@ -106,7 +106,7 @@ async function emailResetLink(deps: Deps, user: UserRow, sentBy?: AuthUser) {
       expires_at: new Date(now.getTime() + RESET_LINK_MINUTES * 60_000).toISOString(),
       used_at: null,
     });
-    await enqueueMessage(trx, deps, { kind: 'password_reset', to: user.email, userId: user.id, ...passwordResetEmail(user.name, link, RESET_LINK_MINUTES) });
+    await enqueueMessage(trx, deps, { kind: 'password_reset', to: user.email, userId: user.id, ...passwordResetEmail(user.name, link, RESET_LINK_MINUTES, { sentByAdministrator: sentBy !== undefined, hasPassword: user.password_hash !== null }) });
     if (sentBy) await recordAudit(trx, { action: 'send_password_reset', actorId: sentBy.id, subjectId: user.id, at: now.toISOString() });
   });
 }

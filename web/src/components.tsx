@@ -251,6 +251,30 @@ export function TextField({ id, label, hint, error, announce, ...rest }: InputPr
   );
 }
 
+/** Characters as a length limit counts them: as the service's schemas do (NFC, trimmed). */
+export const charactersIn = (text: string) => text.normalize('NFC').trim().length;
+
+const grouped = (n: number) => n.toLocaleString('en-GB');
+
+/**
+ * A field's limit in characters, for its hint, where a `maxLength` would cut a pasted text
+ * short without a word: the limit and how many are left (`always`; else only once within a
+ * tenth of it), or how many too many. The limit is the shared schema's, which the service keeps.
+ */
+export function lengthHint(text: string, max: number, { always = false }: { always?: boolean } = {}): string | undefined {
+  const n = charactersIn(text);
+  if (n > max) return `Up to ${grouped(max)} characters: ${grouped(n - max)} too many.`;
+  if (always || n > max * 0.9) return `Up to ${grouped(max)} characters: ${grouped(max - n)} left.`;
+  return undefined;
+}
+
+/** The error for text longer than its field's limit, naming the limit and what to do, or undefined when it fits. */
+export function tooLongError(label: string, text: string, max: number): string | undefined {
+  const n = charactersIn(text);
+  if (n <= max) return undefined;
+  return `${label} must be at most ${grouped(max)} characters: it has ${grouped(n)}. Shorten it by ${grouped(n - max)} ${n - max === 1 ? 'character' : 'characters'}.`;
+}
+
 type FocusTarget = { current: HTMLElement | null } | (() => HTMLElement | null | undefined);
 
 /**

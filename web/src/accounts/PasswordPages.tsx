@@ -7,7 +7,7 @@ import { useRef, useState } from 'preact/hooks';
 import { PasswordResetInput, PasswordResetRequested, PasswordResetRequestInput } from '../../../shared/accounts.js';
 import { z } from 'zod';
 import { api, ApiError } from '../api.js';
-import { apiIssues, ErrorSummary, errorFor, PageHeading, Status, TextField, toFieldErrors, type FieldError } from '../components.js';
+import { apiIssues, ErrorSummary, errorFor, PageHeading, Status, TextField, toFieldErrors, useFocusLater, type FieldError } from '../components.js';
 import { useEmailRequest } from './useEmailRequest.js';
 import { Link, replaceAddress } from '../router.js';
 import { SaveFailure } from '../load.js';
@@ -61,6 +61,7 @@ export function ResetPasswordPage({ navigated, onSignedOut }: { navigated: boole
   const [done, setDone] = useState(false);
   const [busy, setBusy] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
+  const focusLater = useFocusLater();
 
   async function submit(e: Event) {
     e.preventDefault();
@@ -80,6 +81,8 @@ export function ResetPasswordPage({ navigated, onSignedOut }: { navigated: boole
       await api('/api/auth/password-reset/complete', z.unknown(), { method: 'POST', body: input.data, quiet401: true });
       replaceAddress('/reset-password'); // the used token leaves the address bar
       setDone(true);
+      // The form pressed in is gone: the heading saying it worked takes focus (and is read), not <body>.
+      focusLater(() => document.querySelector<HTMLElement>('h1.page-heading'));
       onSignedOut();
     } catch (err) {
       if (err instanceof ApiError && (err.code === 'invalid_reset_link' || err.code === 'account_disabled')) setLinkProblem({ message: err.message, signIn: false });

@@ -6,9 +6,9 @@
  */
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
-import { PersonChanged, UpdateUserInput, type User } from '../../../shared/accounts.js';
+import { MAX_PERSON_NAME_CHARS, PersonChanged, UpdateUserInput, type User } from '../../../shared/accounts.js';
 import { api, ApiError } from '../api.js';
-import { apiIssues, ErrorSummary, errorFor, TextField, toFieldErrors, useApp, type FieldError } from '../components.js';
+import { apiIssues, ErrorSummary, errorFor, lengthHint, TextField, tooLongError, toFieldErrors, useApp, type FieldError } from '../components.js';
 import { ActionButton, ActionError, useAction } from '../load.js';
 
 const NAME_HINT = 'As it is printed on their certificates.';
@@ -34,7 +34,9 @@ export function PersonDetailsForm({ person, onChanged }: { person: User; onChang
     e.preventDefault();
     if (save.busy) return;
     const parsed = UpdateUserInput.safeParse({ name, email });
-    const found = parsed.success ? [] : toFieldErrors(parsed.error.issues, fields, fields.name);
+    // A name too long is said with its limit (the schema's own words for it are zod's).
+    const nameTooLong = tooLongError(fields.name.label, name, MAX_PERSON_NAME_CHARS);
+    const found = parsed.success ? [] : toFieldErrors(parsed.error.issues, fields, fields.name).map((f) => (f.field === fields.name.id && nameTooLong ? { ...f, message: nameTooLong } : f));
     setErrors(found);
     if (!parsed.success) return;
     const before = person;
@@ -68,7 +70,7 @@ export function PersonDetailsForm({ person, onChanged }: { person: User; onChang
   return (
     <form onSubmit={submit} noValidate aria-label={`Name and email address of ${person.name}`}>
       <ErrorSummary errors={errors} level={3} titleId={id('details-summary')} />
-      <TextField id={fields.name.id} label={fields.name.label} hint={NAME_HINT} autoComplete="off" maxLength={200} value={name} onInput={(e) => setName((e.currentTarget as HTMLInputElement).value)} error={errorFor(errors, fields.name.id)} />
+      <TextField id={fields.name.id} label={fields.name.label} hint={[NAME_HINT, lengthHint(name, MAX_PERSON_NAME_CHARS)].filter(Boolean).join(' ')} autoComplete="off" value={name} onInput={(e) => setName((e.currentTarget as HTMLInputElement).value)} error={errorFor(errors, fields.name.id)} />
       <TextField id={fields.email.id} label={fields.email.label} hint={EMAIL_HINT} type="email" autoComplete="off" spellcheck={false} value={email} onInput={(e) => setEmail((e.currentTarget as HTMLInputElement).value)} error={errorFor(errors, fields.email.id)} />
       {/* "Try again" goes back to the button, where focus stays after a save that works first time. */}
       <ActionError action={save} focusTo={() => document.getElementById(saveId)} />

@@ -7,9 +7,9 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { z } from 'zod';
-import { CreateUserInput, JobRole, User } from '../../../shared/accounts.js';
+import { CreateUserInput, JobRole, MAX_PERSON_NAME_CHARS, User } from '../../../shared/accounts.js';
 import { api, ApiError } from '../api.js';
-import { apiIssues, described, ErrorSummary, errorFor, Field, Status, TextField, toFieldErrors, useFocusLater, type FieldError } from '../components.js';
+import { apiIssues, described, ErrorSummary, errorFor, Field, lengthHint, Status, TextField, tooLongError, toFieldErrors, useFocusLater, type FieldError } from '../components.js';
 import { ActionButton, ActionError, useAction } from '../load.js';
 import { Link } from '../router.js';
 import { OrgSearchPicker } from '../orgs.js';
@@ -52,7 +52,9 @@ export function NewPersonForm({ onAdded, forOrg, suggestedOrg }: { onAdded: (p: 
   async function submit(e: Event) {
     e.preventDefault();
     const parsed = CreateUserInput.safeParse({ name, email, role: forOrg ? 'staff' : role, orgId: orgId || undefined, jobRole: jobRole ? JobRole.parse(jobRole) : null });
-    const found: FieldError[] = parsed.success ? [] : toFieldErrors(parsed.error.issues, FIELDS, FIELDS.name);
+    // A name too long is said with its limit (the schema's own words for it are zod's).
+    const nameTooLong = tooLongError(FIELDS.name.label, name, MAX_PERSON_NAME_CHARS);
+    const found: FieldError[] = parsed.success ? [] : toFieldErrors(parsed.error.issues, FIELDS, FIELDS.name).map((f) => (f.field === FIELDS.name.id && nameTooLong ? { ...f, message: nameTooLong } : f));
     if (needsOrg && !orgId && !found.some((f) => f.field === 'new-org')) found.push({ field: 'new-org', message: 'Organisation: choose the organisation this person works for' });
     setErrors(found);
     if (found.length || !parsed.success) return;
@@ -125,7 +127,7 @@ export function NewPersonForm({ onAdded, forOrg, suggestedOrg }: { onAdded: (p: 
       )}
       <form onSubmit={submit} noValidate aria-labelledby="new-person-title">
         <ErrorSummary errors={errors} />
-        <TextField id="new-name" label="Full name" autoComplete="off" maxLength={200} value={name} onInput={(e) => setName((e.currentTarget as HTMLInputElement).value)} error={errorFor(errors, 'new-name')} />
+        <TextField id="new-name" label="Full name" autoComplete="off" hint={lengthHint(name, MAX_PERSON_NAME_CHARS)} value={name} onInput={(e) => setName((e.currentTarget as HTMLInputElement).value)} error={errorFor(errors, 'new-name')} />
         <TextField id="new-email" label="Email address" type="email" autoComplete="off" spellcheck={false} value={email} onInput={(e) => setEmail((e.currentTarget as HTMLInputElement).value)} error={errorFor(errors, 'new-email')} />
         {forOrg ? (
           <p>

@@ -5,11 +5,11 @@
  * Also the upload of many staff timetables from one CSV with an email column.
  */
 import './timetable.css';
-import { useState } from 'preact/hooks';
+import { useMemo, useState } from 'preact/hooks';
 import type { z } from 'zod';
-import { CoverReport, MAX_TIMETABLE_BYTES, MAX_TIMETABLE_SIZE_WORDS, OrgUploadResult } from '../../../shared/timetables.js';
-import { api } from '../api.js';
-import { DownloadLink, errorFor, ErrorSummary, type FieldError, messageOf, PageHeading, Status, TableScroll, TextField, useApp } from '../components.js';
+import { CoverReport, MAX_COVER_REPORT_DAYS, MAX_TIMETABLE_BYTES, MAX_TIMETABLE_SIZE_WORDS, OrgUploadResult } from '../../../shared/timetables.js';
+import { api, ApiError } from '../api.js';
+import { apiIssues, DownloadLink, errorFor, ErrorSummary, type FieldError, messageOf, PageHeading, Status, TableScroll, TextField, useApp } from '../components.js';
 import { addDays, dayInEngland, ENGLAND, formatDate, formatLongDay, formatTimeRange, plural, seatLabel, statusLabel, viewerZone } from '../format.js';
 import { ActionButton, Retry, useLoad } from '../load.js';
 import { Link, navigate } from '../router.js';
@@ -21,6 +21,34 @@ import { NO_PROBLEMS, problemsOf, UploadProblems } from './UploadProblems.js';
 type Report = z.infer<typeof CoverReport>;
 type Item = Report['items'][number];
 const day = /^\d{4}-\d{2}-\d{2}$/;
+const RANGE_FIELDS: Record<string, { id: string; label: string }> = { from: { id: 'from', label: 'From' }, to: { id: 'to', label: 'To' } };
+
+/** What is wrong with a range of days (each a date), said beside its field; none when the service would take it. */
+function rangeErrors(a: string, b: string): FieldError[] {
+  const errs: FieldError[] = [];
+  if (!day.test(a)) errs.push({ field: 'from', message: 'From: enter a date' });
+  if (!day.test(b)) errs.push({ field: 'to', message: 'To: enter a date' });
+  if (errs.length) return errs;
+  if (b < a) return [{ field: 'to', message: 'To: must be on or after the From date' }];
+  // The last day is included: From and To the same day is one day.
+  const last = addDays(a, MAX_COVER_REPORT_DAYS - 1);
+  if (b > last) return [{ field: 'to', message: `To: must be on or before ${formatLongDay(last)}: a cover report may span at most ${MAX_COVER_REPORT_DAYS} days` }];
+  return [];
+}
+
+/**
+ * The service's refusal of the range asked for (400 or 422 naming From or To), said beside its
+ * field: asking again would be refused again, so it is no failure to try again.
+ */
+function refusalOf(err: unknown): FieldError[] {
+  if (!(err instanceof ApiError) || (err.status !== 400 && err.status !== 422)) return [];
+  const out: FieldError[] = [];
+  for (const issue of apiIssues(err)) {
+    const f = RANGE_FIELDS[String(issue.path)];
+    if (f && !out.some((o) => o.field === f.id)) out.push({ field: f.id, message: `${f.label}: ${messageOf(err)}` });
+  }
+  return out;
+}
 
 /** The cover page of the person's own organisation, or (`?org=`) another they book for: a trust's office chooses one of its schools. */
 export function CoverPage() {
@@ -42,21 +70,21 @@ function CoverOf({ orgId, orgs }: { orgId: string; orgs: Org[] }) {
   const [busy, setBusy] = useState(false);
   const [choiceError, setChoiceError] = useState(false);
   const range = new URLSearchParams({ from, to });
+  // A range in the address the service would refuse (a link kept, an address typed) is not asked for: said as the form would say it.
+  const [addressErrors] = useState(() => rangeErrors(from, to));
 
-  const cover = useLoad(() => api(`/api/orgs/${encodeURIComponent(orgId)}/cover?${range}`, CoverReport), [loc.key]);
-  const report: Report | undefined = cover.data;
+  const cover = useLoad(() => (addressErrors.length ? Promise.resolve(null) : api(`/api/orgs/${encodeURIComponent(orgId)}/cover?${range}`, CoverReport)), [loc.key]);
+  const report: Report | undefined = cover.data ?? undefined;
+  // The range refused (by this page or by the service) is said beside From or To, with the form's own problems; kept as one list while unchanged, as the summary takes focus whenever its list is new.
+  const refused = useMemo(() => (addressErrors.length ? addressErrors : refusalOf(cover.error)), [cover.error]);
+  const shownErrors = useMemo(() => [...errors, ...refused.filter((r) => !errors.some((e) => e.field === r.field))], [errors, refused]);
 
   function show(e: Event) {
     e.preventDefault();
     const f = new FormData(e.currentTarget as HTMLFormElement);
-    const a = String(f.get('from') ?? '');
-    const b = String(f.get('to') ?? '');
-    const errs: FieldError[] = [];
-    if (!day.test(a)) errs.push({ field: 'from', message: 'From: enter a date' });
-    if (!day.test(b)) errs.push({ field: 'to', message: 'To: enter a date' });
-    if (!errs.length && b < a) errs.push({ field: 'to', message: 'To: must be on or after the From date' });
+    const errs = rangeErrors(String(f.get('from') ?? ''), String(f.get('to') ?? ''));
     setErrors(errs);
-    if (!errs.length) navigate(here({ from: a, to: b }));
+    if (!errs.length) navigate(here({ from: String(f.get('from')), to: String(f.get('to')) }));
   }
 
   async function upload(e: Event) {
@@ -113,17 +141,17 @@ function CoverOf({ orgId, orgs }: { orgId: string; orgs: Org[] }) {
 
   return (
     <>
-      <PageHeading title="Who needs cover" navigated={loc.navigated} error={errors.length > 0 || choiceError}>
+      <PageHeading title="Who needs cover" navigated={loc.navigated} error={shownErrors.length > 0 || choiceError}>
         Who needs cover
       </PageHeading>
       <SchoolForm id="cover-org" orgs={orgs} value={orgId} onChoose={(id) => navigate(`/office/cover?${new URLSearchParams({ org: id, from, to })}`)} onErrors={setChoiceError} />
       <p>Bookings of {staffWords(me, orgs, orgId)} that clash with their timetabled lessons, and sessions they deliver that clash with them, with the lessons that need cover. Time to travel is included for an in-person place, and for delivering an in-person or hybrid session.{viewerZone() !== ENGLAND && ' Days and times are in England (UK time).'}</p>
-      <ErrorSummary errors={errors} />
+      <ErrorSummary errors={shownErrors} />
       <UploadProblems problems={problems} />
       <Status message={status} />
       <form class="filters" onSubmit={show} noValidate aria-label="Date range">
-        <TextField id="from" label="From" type="date" defaultValue={from} error={errorFor(errors, 'from')} />
-        <TextField id="to" label="To" type="date" defaultValue={to} error={errorFor(errors, 'to')} />
+        <TextField id="from" label="From" type="date" defaultValue={from} error={errorFor(shownErrors, 'from')} />
+        <TextField id="to" label="To" type="date" defaultValue={to} error={errorFor(shownErrors, 'to')} />
         <div class="field field-action">
           <button type="submit" class="button">
             Show cover needed
@@ -131,9 +159,9 @@ function CoverOf({ orgId, orgs }: { orgId: string; orgs: Org[] }) {
         </div>
       </form>
       <p role="status" class="count">
-        {!report ? (cover.error ? '' : 'Loading…') : report.items.length === 0 ? 'No bookings need cover in these dates. No one delivering a session needs cover either.' : countLine()}
+        {!report ? (cover.error || cover.data === null ? '' : 'Loading…') : report.items.length === 0 ? 'No bookings need cover in these dates. No one delivering a session needs cover either.' : countLine()}
       </p>
-      {cover.error ? <Retry error={cover.error} onRetry={() => void cover.reload()} busy={cover.loading} /> : null}
+      {cover.error && !refused.length ? <Retry error={cover.error} onRetry={() => void cover.reload()} busy={cover.loading} /> : null}
       {report && report.items.length > 0 ? (
         <>
           {/* Fetched by the page, so a refusal (422: more bookings than one report may hold, if more were made since the table loaded) is said here. */}

@@ -2,12 +2,15 @@ import { useState } from 'preact/hooks';
 import { MessageAttendeesInput, MessageAttendeesResult } from '../../../../shared/bookings.js';
 import { Session } from '../../../../shared/sessions.js';
 import { api } from '../../api.js';
-import { described, ErrorSummary, Field, errorFor, PageHeading, Status, useApp, type FieldError, PendingHeading } from '../../components.js';
+import { described, ErrorSummary, Field, errorFor, lengthHint, PageHeading, Status, tooLongError, useApp, type FieldError, PendingHeading } from '../../components.js';
 import { plural } from '../../format.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad, useSubmissionKey } from '../../load.js';
 import { Link } from '../../router.js';
 import { peopleOf } from './EditSessionPage.js';
 import { serverNow } from '../../clock.js';
+
+/** The longest message, in characters: the service's schema's own (a pasted text is not cut short to it, but refused with a word). */
+const MAX_MESSAGE_CHARS = MessageAttendeesInput.shape.text.in.maxLength!;
 
 /**
  * A trainer writes to everyone booked on a session (and, if chosen, those waiting); each gets
@@ -45,8 +48,10 @@ function MessageForm({ s, navigated }: { s: Session; navigated: boolean }) {
   async function submit(e: Event) {
     e.preventDefault();
     setSent('');
+    const tooLong = tooLongError('Message', text, MAX_MESSAGE_CHARS);
+    if (tooLong) return setErrors([{ field: 'message', message: tooLong }]);
     const parsed = MessageAttendeesInput.safeParse({ text, includeWaiting: includeWaiting && !ended });
-    if (!parsed.success) return setErrors([{ field: 'message', message: 'Write a message (up to 5000 characters)' }]);
+    if (!parsed.success) return setErrors([{ field: 'message', message: `Write a message (up to ${MAX_MESSAGE_CHARS.toLocaleString('en-GB')} characters)` }]);
     setErrors([]);
     // What follows success is part of the action, so "Try again" after a failure does it too.
     await action.run(async () => {
@@ -58,6 +63,7 @@ function MessageForm({ s, navigated }: { s: Session; navigated: boolean }) {
   }
 
   const error = errorFor(errors, 'message');
+  const hint = lengthHint(text, MAX_MESSAGE_CHARS, { always: true });
   return (
     <>
       <PageHeading title={title} navigated={navigated} error={errors.length > 0}>
@@ -84,8 +90,8 @@ function MessageForm({ s, navigated }: { s: Session; navigated: boolean }) {
           <Status message={sent} />
           <ErrorSummary errors={errors} />
           <form onSubmit={submit} noValidate>
-            <Field id="message" label="Message" error={error}>
-              <textarea id="message" rows={8} maxLength={5000} value={text} {...described('message', undefined, error)} onInput={(e) => setText((e.currentTarget as HTMLTextAreaElement).value)} />
+            <Field id="message" label="Message" hint={hint} error={error}>
+              <textarea id="message" rows={8} value={text} {...described('message', hint, error)} onInput={(e) => setText((e.currentTarget as HTMLTextAreaElement).value)} />
             </Field>
             {/* Offered only when someone is waiting: "the 0 people waiting" is no choice. */}
             {!ended && waiting > 0 && (
