@@ -195,7 +195,7 @@ export async function holdableOrgsFor(deps: Deps, actor: AuthUser, sessionId: st
  * Holds seats of a kind for an organisation; 0 removes the hold. Office staff hold for their
  * own organisations only (another's is 404, as if it did not exist), from seats nobody has,
  * and no more than they could fill: the seats already claimed plus their staff with no place
- * on the session yet.
+ * on the session yet, online and in person together (bookings/service.ts, staffBound).
  */
 export async function holdSeats(deps: Deps, actor: AuthUser, sessionId: string, hold: { orgId: string; seat: SeatKind; seats: number }) {
   const scope = await holdScope(deps, actor, sessionId);

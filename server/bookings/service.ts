@@ -818,7 +818,8 @@ export async function cancelAllForSession(trx: Trx, deps: Deps, s: SessionRow, r
 /**
  * Sets an organisation's hold of `seat` seats on a session. `bound` (office staff holding for
  * their own school) limits a larger hold to what the school could fill: the seats already
- * claimed plus its staff with no place on the session yet, counted under the session's lock.
+ * claimed plus its staff with no place on the session yet, less the seats of the other kind it
+ * holds for them (staffBound: online and in person together), counted under the session's lock.
  * No one may set a hold below the seats already claimed from it (409 `conflict`); 0 still
  * releases it, and the staff who claimed seats keep them (as seats no longer of the hold). A session cancelled or over keeps
  * its holds as they were: nothing can be set, changed or released on it (409
@@ -843,7 +844,10 @@ async function holdLocked(trx: Trx, deps: Deps, s: SessionRow, orgId: string, se
   if (seats > 0 && !(await repo.orgInAudience(trx, s.id, orgId))) {
     throw new AppError('validation_failed', 'Seats can only be held for an organisation the session is for.', { issues: [{ path: 'orgId', message: 'is outside who the session is for' }] });
   }
-  const state = await seatState(trx, deps, s, seat);
+  // Both kinds, read together under the session's lock: an office's bound is on the seats
+  // its school holds of every kind (see staffBound), so two saves cannot pass it between them.
+  const states = (await repo.loadSeatStates(trx, [s.id], deps.now().toISOString())).get(s.id)!;
+  const state = states[seat];
   const current = state.holds.find((h) => h.orgId === orgId);
   const claimed = current?.claimed ?? 0;
   // Held seats are open to anyone from the release time (else the booking cut-off): a hold set or
@@ -867,7 +871,8 @@ async function holdLocked(trx: Trx, deps: Deps, s: SessionRow, orgId: string, se
   const held = current?.seats ?? 0;
   if (seats > held) {
     const inAll = claimed + Math.max(0, room);
-    const staffMost = bound ? claimed + (await bound.unplaced(trx)) : Infinity;
+    const staff = bound ? staffBound(states, seat, orgId, claimed, await bound.unplaced(trx)) : undefined;
+    const staffMost = staff?.most ?? Infinity;
     if (seats > inAll && inAll <= staffMost) {
       throw new AppError(
         'conflict',
@@ -881,9 +886,24 @@ async function holdLocked(trx: Trx, deps: Deps, s: SessionRow, orgId: string, se
         { available: Math.max(0, room), most: inAll },
       );
     }
-    if (bound && seats > staffMost) {
-      const who = staffMost - claimed === 1 ? 'one member of staff' : `${staffMost - claimed} members of staff`;
-      throw new AppError('conflict', `${bound.name} can hold at most ${seatsOf(staffMost, seat)} here: ${claimed ? `${claimed} already claimed, and ` : ''}${who} with no place on this session yet.`, { available: Math.max(0, staffMost) });
+    if (bound && staff && seats > staffMost) {
+      if (staff.otherHeld === 0 || staff.unplaced === 0) {
+        const who = staffMost - claimed === 1 ? 'one member of staff' : `${staffMost - claimed} members of staff`;
+        throw new AppError('conflict', `${bound.name} can hold at most ${seatsOf(staffMost, seat)} here: ${claimed ? `${claimed} already claimed, and ` : ''}${who} with no place on this session yet.`, { available: Math.max(0, staffMost), most: staffMost });
+      }
+      // Its staff with no place are already held seats of the other kind: said, with what to do.
+      const other = seatWord(staff.otherSeat);
+      const has = `${bound.name} has ${staff.unplaced === 1 ? '1 member of staff' : `${staff.unplaced} staff`} with no place on this session and already holds ${seatsOf(staff.otherHeld, staff.otherSeat)}${staff.otherClaimed > 0 ? ' not yet taken' : ''}`;
+      const most = Math.max(held, staffMost);
+      throw new AppError(
+        'conflict',
+        staffMost > held
+          ? `${has}, so it can hold at most ${seatsOf(staffMost, seat)}${claimed ? ` in all (${claimed} already taken)` : ''}. To hold more, release some ${other} seats first.`
+          : held > 0
+            ? `${has}, so it cannot hold more ${seatWord(seat)} seats than the ${held} it holds now. Release some ${other} seats first.`
+            : `${has}, so it cannot hold ${seatWord(seat)} seats as well. Release some ${other} seats first.`,
+        { available: Math.max(0, staffMost), most },
+      );
     }
   }
   // Released: the staff who claimed seats keep them as seats of their own, no longer counted
@@ -891,6 +911,20 @@ async function holdLocked(trx: Trx, deps: Deps, s: SessionRow, orgId: string, se
   if (seats === 0 && claimed > 0) await repo.releaseClaims(trx, s.id, orgId, seat);
   await repo.setHoldSeats(trx, { session_id: s.id, org_id: orgId, seat, seats, claimed: seats === 0 ? 0 : claimed, id: randomUUID(), created_at: deps.now().toISOString() });
   await promoteWaitlist(trx, deps, s, seat);
+}
+
+/**
+ * The most seats of `seat` an office may hold for its school (`orgId`) on a session, in all:
+ * those its staff already took from this hold, plus its staff with no place on the session
+ * (`unplaced`) less the seats it holds of the other kind that nobody has taken yet. So the
+ * seats it holds, online and in person together, are never more than its staff could fill.
+ * `states` are the session's seat states read under its lock.
+ */
+function staffBound(states: Record<SeatKind, SeatState>, seat: SeatKind, orgId: string, claimed: number, unplaced: number) {
+  const otherSeat = SEAT_KINDS.find((k) => k !== seat)!;
+  const other = states[otherSeat].holds.find((h) => h.orgId === orgId);
+  const otherHeld = other ? unclaimed(other) : 0;
+  return { most: claimed + Math.max(0, unplaced - otherHeld), unplaced, otherSeat, otherHeld, otherClaimed: other && other.seats > 0 ? other.claimed : 0 };
 }
 
 /**

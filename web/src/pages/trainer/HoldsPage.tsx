@@ -278,7 +278,7 @@ function Holds({ s, holds, orgs, allListed, chosen, navigated, reload, forSchool
       )}
       {forSchool && !closed && !released && (
         <p>
-          Held seats are kept for your staff until {s.holdsReleaseAt ? formatDateTime(s.holdsReleaseAt) : 'booking closes'}; then any nobody has taken go to everyone. You can hold seats nobody has yet, up to the number of your staff with no place on this session.
+          Held seats are kept for your staff until {s.holdsReleaseAt ? formatDateTime(s.holdsReleaseAt) : 'booking closes'}; then any nobody has taken go to everyone. You can hold seats nobody has yet, up to the number of your staff with no place on this session{s.mode === 'hybrid' ? ', online and in person seats together' : ''}.
         </p>
       )}
       <Status message={message} id="holds-status" focusable />
