@@ -395,6 +395,8 @@ describe.skipIf(!browserAvailable)('office staff', () => {
     // The page keeps the choice, and another organisation can be chosen from it.
     await page.getByRole('form', { name: 'Choose the organisation' }).waitFor();
     await page.getByText('Every booking and waitlist place of the staff of Kestrel Primary.').waitFor();
+    // A school's own office sees its in-house sessions: nothing is said to be left out.
+    expect(await page.getByText('in-house sessions').count()).toBe(0);
     await checkPage(page, 'who is booked where, an administrator looking at one school');
     // The other office pages, reached from the menu by keyboard, show the same school without
     // choosing it again (WCAG 3.3.7), and say which it is.

@@ -46,6 +46,8 @@ describe.skipIf(!browserAvailable)('a trust office', () => {
     const page = await newPage(env.browser, env.server, NARROW);
     await signInTo(page, tess, '/office/bookings', 'Who is booked where', { nav: 'Who is booked where' });
     await page.getByText('Every booking and waitlist place of the staff of Riverside Learning Trust and its schools. Use it to plan cover.').waitFor();
+    // A school's own in-house sessions exist for that school only (DESIGN.md invariant 12): the trust's office is told they are not here.
+    await page.getByText('A school’s own in-house sessions, for its staff only, are not included: that school’s office sees them.').waitFor();
     await page.getByRole('status').filter({ hasText: '3 bookings found.' }).waitFor();
     const row = (name: string) => page.getByRole('row').filter({ hasText: name });
     expect((await row('Cat Hilltop').innerText()).replace(/\s+/g, ' ')).toContain('Hilltop Academy');

@@ -64,6 +64,15 @@ function bookedStaffWords(me: MeValue, orgs: Org[], orgId: string): string {
   return `the staff of ${orgs.find((o) => o.id === orgId)?.name ?? 'this organisation'} and its schools`;
 }
 
+/**
+ * What a trust's (or local authority's) office does not see, said where it reads bookings: a
+ * school's own in-house sessions exist only for that school (DESIGN.md invariant 12), so
+ * their bookings are its office's alone. Empty for a school's own office.
+ */
+function inHouseAside(me: MeValue, orgs: Org[]): string {
+  return me.orgId && coversSchools(orgs, me.orgId) ? ' A school’s own in-house sessions, for its staff only, are not included: that school’s office sees them.' : '';
+}
+
 /** A date as a date field gives it. */
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -199,7 +208,9 @@ export function OrgBookingsPage({ orgId, orgs = [] }: { orgId: string; orgs?: Or
         Who is booked where
       </PageHeading>
       <OrgChooser orgs={orgs} orgId={orgId} path="/office/bookings" onErrors={setChoiceError} range={formRef} />
-      <p>Every booking and waitlist place of {bookedStaffWords(me, orgs, orgId)}. Use it to plan cover.</p>
+      <p>
+        Every booking and waitlist place of {bookedStaffWords(me, orgs, orgId)}. Use it to plan cover.{inHouseAside(me, orgs)}
+      </p>
       <ErrorSummary errors={errors} />
       <form ref={formRef} class="filters" onSubmit={submit} noValidate aria-label="Date range">
         <RangeFields from={from} to={to} errors={errors} />
@@ -295,7 +306,7 @@ export function OrgExportPage({ orgId, orgs = [] }: { orgId: string; orgs?: Org[
       <OrgChooser orgs={orgs} orgId={orgId} path="/office/export" onErrors={setChoiceError} range={formRef} />
       <p>
         Download every booking of {bookedStaffWords(me, orgs, orgId)} in a date range: as a calendar file with one invite per booking, or as a spreadsheet (CSV) that opens in Excel
-        {coversSchools(orgs, orgId) ? ', with each person’s school' : ''}.
+        {coversSchools(orgs, orgId) ? ', with each person’s school' : ''}.{inHouseAside(me, orgs)}
       </p>
       <ErrorSummary errors={errors} />
       <form
