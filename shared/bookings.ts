@@ -67,6 +67,31 @@ export const BookingSessionSummary = z.object({
   cancelReason: z.string().nullable().optional(),
 });
 
+/**
+ * How a place that is no longer anyone's came to end, as recorded when it did (the notice its
+ * person was sent then: its kind, who acted and the reason given; the session's cancellation;
+ * their account): cancelled or left the waiting list (by the person themselves or by someone
+ * acting for them), taken off by a trainer, an offer that ran out or was turned down, the
+ * session cancelled, their account turned off, or given up by the service for another reason
+ * (they moved out of who the session is for: `reason` is what they were told).
+ */
+export const BookingEnding = z.object({
+  how: z.enum(['cancelled', 'left_waitlist', 'removed', 'offer_expired', 'offer_declined', 'session_cancelled', 'account_off', 'given_up']),
+  /** Ended by its person themselves (cancelled, left the queue, turned the offer down). */
+  byThemselves: z.boolean(),
+  /**
+   * Who else ended it, as the email to the person named them ("Priya Sharma (trainer)", "Olu
+   * Office from your school's office", as messages.ts `actorPhrase`); null: the person
+   * themselves, nobody (an offer running out), or not recorded.
+   */
+  by: z.string().nullable(),
+  /** The reason given: a trainer's for taking them off, the session's for cancelling it, what they were told when a place was given up; null: none. */
+  reason: z.string().nullable(),
+  /** When it ended (an offer that ran out: when its time ran out); null: not recorded. */
+  at: z.string().nullable(),
+});
+export type BookingEnding = z.infer<typeof BookingEnding>;
+
 export const Booking = z.object({
   id: z.string(),
   sessionId: z.string(),
@@ -89,6 +114,8 @@ export const Booking = z.object({
   hasTranscript: z.boolean(),
   /** On a cancelled place on a cancelled session: whether it was cancelled because the session was (false: given up, declined or lapsed before). */
   cancelledWithSession: z.boolean().optional(),
+  /** On a cancelled place: how it ended (null: nothing was recorded of it); left out while it is not cancelled. */
+  ending: BookingEnding.nullable().optional(),
   session: BookingSessionSummary,
 });
 export type Booking = z.infer<typeof Booking>;

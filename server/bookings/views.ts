@@ -2,10 +2,11 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { alphabetical, lowerContains } from '../../db/like.js';
 import type { Database } from '../../db/schema.js';
-import type { AttendeeEntry, AttendeeList, AttendeesQuery, Booking, OrgBookingsPage } from '../../shared/bookings.js';
+import type { AttendeeEntry, AttendeeList, AttendeesQuery, Booking, BookingEnding, OrgBookingsPage } from '../../shared/bookings.js';
 import { oneOf } from '../../db/prepared.js';
 import { queueEndsOf, queuePositions, visibleTo, type Viewer } from './repository.js';
 import { bookingHasTranscript } from '../live/repository.js';
+import { actorPhrase } from '../notifications/messages.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -17,7 +18,7 @@ function bookingQuery(db: Q) {
     .leftJoin('organisations as ho', 'ho.id', 'b.hold_org_id')
     .select([
       'b.id', 'b.session_id', 'b.user_id', 'b.seat', 'b.status', 'b.queue_seq', 'b.offer_expires_at', 'b.hold_org_id', 'b.created_at',
-      'u.name as user_name', 'ho.name as held_for_name',
+      'u.name as user_name', 'u.org_id as owner_org_id', 'u.disabled_at as owner_disabled_at', 'ho.name as held_for_name',
       's.title', 's.mode', 's.starts_at', 's.ends_at', 's.time_zone', 's.venue', 's.status as session_status', 's.attendance_threshold', 's.cancelled_at as session_cancelled_at', 's.cancel_reason', 'b.cancelled_at',
       // In the same statement, however many bookings are listed: no query per booking.
       bookingHasTranscript('b.status', 'b.session_id').as('has_transcript'),
@@ -26,13 +27,116 @@ function bookingQuery(db: Q) {
 
 type Row = Awaited<ReturnType<ReturnType<typeof bookingQuery>['execute']>>[number];
 
-/** Rows to views, with the queue place of each waitlisted one. */
+/** Rows to views, with the queue place of each waitlisted one and how each cancelled one ended. */
 async function toBookings(db: Q, rows: Row[]): Promise<Booking[]> {
-  const positions = await queuePositions(db, rows.filter((r) => r.status === 'waitlisted').map((r) => ({ id: r.id, sessionId: r.session_id })));
-  return rows.map((r) => toBooking(r, positions));
+  const [positions, endings] = await Promise.all([queuePositions(db, rows.filter((r) => r.status === 'waitlisted').map((r) => ({ id: r.id, sessionId: r.session_id }))), endingsOf(db, rows)]);
+  return rows.map((r) => toBooking(r, positions, endings));
 }
 
-function toBooking(r: Row, positions: Map<string, number>): Booking {
+/**
+ * The notices that end a place (outbox `kind`), one written in the same transaction as each
+ * ending (bookings/service.ts): what the person was told is what the booking says happened.
+ */
+const ENDING_NOTICES = ['cancelled', 'left_waitlist', 'removed', 'offer_expired', 'offer_declined', 'session_cancelled'] as const;
+type EndingNotice = { booking_id: string | null; kind: string; reason: string | null; acted_by: string | null; created_at: string; actor_name: string | null; actor_role: string | null; actor_org_id: string | null };
+/** Bookings read a batch at a time by id (a popular session's roster holds thousands). */
+const ID_BATCH = 500;
+
+/**
+ * How each cancelled booking of `rows` ended, read from what was recorded as it did: the last
+ * notice ending it (its kind, who acted, the reason given), for an offer that ran out the expiry
+ * its notices kept, and the person's account (turned off before the place went). Two
+ * statements per 500 cancelled bookings (the second only for offers that ran out), none when
+ * none is cancelled.
+ */
+async function endingsOf(db: Q, rows: Row[]): Promise<Map<string, BookingEnding>> {
+  const out = new Map<string, BookingEnding>();
+  const ended = rows.filter((r) => r.status === 'cancelled');
+  if (ended.length === 0) return out;
+  const notices = new Map<string, EndingNotice>();
+  for (let i = 0; i < ended.length; i += ID_BATCH) {
+    const found = await db
+      .selectFrom('outbox as o')
+      .leftJoin('users as a', 'a.id', 'o.acted_by')
+      .select(['o.booking_id', 'o.kind', 'o.reason', 'o.acted_by', 'o.created_at', 'a.name as actor_name', 'a.role as actor_role', 'a.org_id as actor_org_id'])
+      .where(oneOf(db, 'o.booking_id', ended.slice(i, i + ID_BATCH).map((r) => r.id)))
+      .where('o.kind', 'in', ENDING_NOTICES)
+      .orderBy('o.id')
+      .execute();
+    // In the order written: the last one is how it ended.
+    for (const n of found) notices.set(n.booking_id!, n);
+  }
+  // An offer that ran out: when, as its notices kept it (the offer's, or a later one that
+  // moved it), not when the sweep passed the seat on, which may be later.
+  const lapsed = ended.filter((r) => notices.get(r.id)?.kind === 'offer_expired');
+  const expiries = new Map<string, string>();
+  for (let i = 0; i < lapsed.length; i += ID_BATCH) {
+    const batch = lapsed.slice(i, i + ID_BATCH);
+    const endedAt = new Map(batch.map((r) => [r.id, r.cancelled_at ?? notices.get(r.id)!.created_at]));
+    const kept = await db
+      .selectFrom('outbox')
+      .select(['booking_id', 'offer_expires_at'])
+      .where(oneOf(db, 'booking_id', batch.map((r) => r.id)))
+      .where('offer_expires_at', 'is not', null)
+      .execute();
+    for (const k of kept) {
+      const id = k.booking_id!;
+      const until = k.offer_expires_at!;
+      if (until <= endedAt.get(id)! && until > (expiries.get(id) ?? '')) expiries.set(id, until);
+    }
+  }
+  for (const r of ended) {
+    const ending = endingOf(r, notices.get(r.id), expiries.get(r.id));
+    if (ending) out.set(r.id, ending);
+  }
+  return out;
+}
+
+/**
+ * One cancelled booking's ending (see BookingEnding) from its last ending notice. Someone who
+ * acted for the person is named as the email named them (actorPhrase, to the person's
+ * organisation as it is now, as a message rendered now would). A place the service gave up
+ * (no one acted, a reason was sent) went with the person's account when it was turned off by
+ * then; else the reason they were told says why. A place with no notice of its ending is one
+ * given up with its turned-off account as its session moved (nothing is sent then), or one
+ * recorded before notices said so (null).
+ */
+function endingOf(r: Row, n: EndingNotice | undefined, expiredAt: string | undefined): BookingEnding | null {
+  const at = r.cancelled_at ?? n?.created_at ?? null;
+  const offBy = (when: string | null) => r.owner_disabled_at !== null && when !== null && r.owner_disabled_at <= when;
+  if (!n) {
+    if (withSession(r)) return { how: 'session_cancelled', byThemselves: false, by: null, reason: r.cancel_reason, at };
+    return offBy(at) ? { how: 'account_off', byThemselves: false, by: null, reason: null, at } : null;
+  }
+  const byThemselves = n.acted_by !== null && n.acted_by === r.user_id;
+  const by = n.acted_by !== null && !byThemselves && n.actor_name !== null && n.actor_role !== null ? actorPhrase({ name: n.actor_name, role: n.actor_role as Parameters<typeof actorPhrase>[0]['role'], org_id: n.actor_org_id }, r.owner_org_id) : null;
+  switch (n.kind) {
+    case 'session_cancelled':
+      return { how: 'session_cancelled', byThemselves: false, by, reason: r.cancel_reason, at };
+    case 'removed':
+      return { how: 'removed', byThemselves, by, reason: n.reason, at };
+    case 'offer_expired':
+      return { how: 'offer_expired', byThemselves: false, by: null, reason: null, at: expiredAt ?? at };
+    case 'offer_declined':
+      return { how: 'offer_declined', byThemselves: true, by: null, reason: null, at };
+    default: {
+      const how = n.kind === 'left_waitlist' ? 'left_waitlist' : 'cancelled';
+      // Given up by the service (bookings/service.ts releasePlaces): no one acted, and they were told why.
+      if (n.acted_by === null && n.reason !== null) return offBy(n.created_at) ? { how: 'account_off', byThemselves: false, by: null, reason: null, at } : { how: 'given_up', byThemselves: false, by: null, reason: n.reason, at };
+      return { how, byThemselves, by, reason: null, at };
+    }
+  }
+}
+
+/**
+ * A place on a cancelled session: whether it went with it (cancelAllForSession, at the
+ * session's own instant) or was given up before: nothing is cancelled once the session is, so
+ * at or after its cancellation is with it (sessions cancelled before the instant was shared,
+ * whose places' times were read after the session's, too).
+ */
+const withSession = (r: Row) => r.status === 'cancelled' && r.session_status === 'cancelled' && r.cancelled_at !== null && r.session_cancelled_at !== null && r.cancelled_at >= r.session_cancelled_at;
+
+function toBooking(r: Row, positions: Map<string, number>, endings: Map<string, BookingEnding>): Booking {
   return {
     id: r.id,
     sessionId: r.session_id,
@@ -46,11 +150,9 @@ function toBooking(r: Row, positions: Map<string, number>): Booking {
     heldForName: r.held_for_name,
     createdAt: r.created_at,
     hasTranscript: Number(r.has_transcript) === 1,
-    // A place on a cancelled session says whether it went with it (cancelAllForSession, at the
-    // session's own instant) or was given up before: nothing is cancelled once the session is, so
-    // at or after its cancellation is with it (sessions cancelled before the instant was shared,
-    // whose places' times were read after the session's, too).
-    ...(r.status === 'cancelled' && r.session_status === 'cancelled' ? { cancelledWithSession: r.cancelled_at !== null && r.session_cancelled_at !== null && r.cancelled_at >= r.session_cancelled_at } : {}),
+    // A place on a cancelled session says whether it went with it (withSession).
+    ...(r.status === 'cancelled' && r.session_status === 'cancelled' ? { cancelledWithSession: withSession(r) } : {}),
+    ...(r.status === 'cancelled' ? { ending: endings.get(r.id) ?? null } : {}),
     session: {
       id: r.session_id,
       title: r.title,

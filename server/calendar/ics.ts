@@ -87,27 +87,40 @@ const SAFE_ADDRESS = /^[^\s"<>()\\,;:\u0000-\u001f\u007f]+@[^\s"<>()\\,;:\u0000-
 /** Collapses a one-line field: line breaks a person typed become spaces. */
 const oneLine = (s: string) => s.replace(/\s*(?:\r\n|\r|\n)+\s*/g, ' ');
 
+/**
+ * What a booking's event says. A cancelled one says so and invites no one to join (its page is
+ * named as the session page). A place in the queue or a seat on offer is no seat yet: it says
+ * what it is and what to do, never "join" or "your place" (the seat is not theirs until it is
+ * given, or accepted).
+ */
 function eventDescription(row: CalendarRow, ctx: CalendarContext): string {
   const page = sessionPageUrl(ctx.publicUrl, row.sessionId);
+  const cancelled = inviteMethod(row.status, row.sessionStatus) === 'CANCEL';
+  const noSeatYet = !cancelled && awaitingSeat(row.status);
   const lines: string[] = [];
   if (row.description.trim()) lines.push(row.description.trim(), '');
   // An office's calendar holds its staff's places: said of them, not of whoever reads it.
   const name = oneLine(row.userName);
-  if (ctx.reader === 'office') {
+  const office = ctx.reader === 'office';
+  if (cancelled) {
+    lines.push(row.sessionStatus === 'cancelled' ? 'This session has been cancelled.' : office ? `${name}’s booking for this session has been cancelled.` : 'Your booking for this session has been cancelled.', '');
+  } else if (office) {
     if (row.status === 'waitlisted') lines.push(`${name} is on the waiting list for this session, and will be told if a place comes up.`, '');
     if (row.status === 'offered') lines.push(`A place is being held for ${name}, who can accept it from their booking page before the offer expires.`, '');
   } else {
-    if (row.status === 'waitlisted') lines.push('You are on the waiting list for this session. We will tell you if a place comes up.', '');
+    if (row.status === 'waitlisted') lines.push('You are on the waiting list for this session, with no seat yet. We will tell you if a place comes up.', '');
     if (row.status === 'offered') lines.push('A place is being held for you. Accept it from your booking page before the offer expires.', '');
   }
   // Nothing reads replies to an invite (ORGANIZER is the service's own address): declining it
-  // in a calendar would leave the seat taken and the person marked absent.
-  if (ctx.reader !== 'office' && (row.status === 'confirmed' || row.status === 'offered' || row.status === 'waitlisted') && row.sessionStatus !== 'cancelled') {
-    lines.push('Can’t come? Cancel on your booking page (below), so your place goes to someone else: declining this in your calendar does not cancel it.', '');
+  // in a calendar would leave the seat taken and the person marked absent, or them in the queue.
+  if (!office && !cancelled) {
+    if (row.status === 'waitlisted') lines.push('No longer need a seat? Leave the waiting list on your booking page (below): removing this from your calendar does not take you off it.', '');
+    else if (row.status === 'offered') lines.push('Don’t want it? Decline it on your booking page (below), so it goes to the next person: declining this in your calendar does not turn it down.', '');
+    else if (row.status === 'confirmed') lines.push('Can’t come? Cancel on your booking page (below), so your place goes to someone else: declining this in your calendar does not cancel it.', '');
   }
-  if (row.seat === 'online') lines.push(`Join online: ${page}`);
+  if (row.seat === 'online') lines.push(`${cancelled || noSeatYet ? 'Session page' : 'Join online'}: ${page}`);
   else lines.push(`Venue: ${oneLine(row.venue ?? 'to be confirmed')}`, `Session page: ${page}`);
-  lines.push(`${ctx.reader === 'office' ? 'Booking' : 'Manage your booking'}: ${bookingPageUrl(ctx.publicUrl, row.bookingId)}`, `Booked for: ${name}`);
+  lines.push(`${office ? 'Booking' : 'Manage your booking'}: ${bookingPageUrl(ctx.publicUrl, row.bookingId)}`, `Booked for: ${name}`);
   return lines.join('\n');
 }
 
@@ -204,7 +217,8 @@ function runningDescription(row: RunningRow, ctx: CalendarContext): string {
   if (row.description.trim()) lines.push(row.description.trim(), '');
   lines.push(row.sessionStatus === 'cancelled' ? 'This session you were running has been cancelled.' : 'You are running this session.', '');
   if (row.mode !== 'online') lines.push(`Venue: ${oneLine(row.venue ?? 'to be confirmed')}`);
-  lines.push(`${row.mode === 'in_person' ? 'Session page' : 'Join online'}: ${page}`);
+  // Called off, it invites no one to join: its page says what happened.
+  lines.push(`${row.mode === 'in_person' || row.sessionStatus === 'cancelled' ? 'Session page' : 'Join online'}: ${page}`);
   return lines.join('\n');
 }
 

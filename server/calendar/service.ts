@@ -27,7 +27,7 @@ import { localDateTime } from './timezones.js';
 /** Rows read and rendered per batch while streaming. */
 export const BATCH_SIZE = 2000;
 /** Bump when the rendering changes, so every ETag changes with it. */
-const FORMAT_VERSION = 7;
+const FORMAT_VERSION = 8;
 
 const base = (deps: Deps) => deps.config.publicUrl.replace(/\/+$/, '');
 

@@ -15,16 +15,6 @@ function listBack(back: string | null): string {
   return back && /^\/office\/bookings(\?[^#]*)?$/.test(back) ? back : '/office/bookings';
 }
 
-/** A place cancelled because its session was: said so, with the reason its trainer gave, if any (as the email said it). */
-function CancelledWithSession({ b, mine }: { b: Booking; mine: boolean }) {
-  const reason = b.session.cancelReason;
-  return (
-    <p class="notice notice-warning">
-      {mine ? 'Your' : `${b.userName}’s`} place was cancelled because the session was cancelled{reason ? <>: <span class="break">{reason}</span></> : '.'}
-    </p>
-  );
-}
-
 /** One booking, the page emails link to. */
 export function BookingPage({ id }: { id: string }) {
   const { loc, me } = useApp();
@@ -58,7 +48,6 @@ export function BookingPage({ id }: { id: string }) {
               <BookingDetails
                 b={b}
                 headingLevel={null}
-                note={b.cancelledWithSession && <CancelledWithSession b={b} mine={b.userId === me.id} />}
                 lapseNoticeId="offer-expired-notice"
                 onChanged={(next, message) => {
                   booking.set(next);

@@ -102,6 +102,55 @@ export function useClockPast(moments: readonly (number | null)[]): number {
  * refused because things changed meanwhile (the session cancelled or over, the offer gone, the
  * place already cancelled) reloads what the page shows (see useAction).
  */
+/**
+ * How a cancelled place ended, in words (its `ending`), as the email its person was sent put
+ * it: who cancelled it (they themselves, their school office, a trainer with the reason they
+ * gave), an offer that ran out (when) or was turned down, the queue left, the session
+ * cancelled, their account turned off. Nothing when nothing was recorded of it (the status
+ * says "Cancelled").
+ */
+export function EndingNote({ b, mine }: { b: Booking; mine: boolean }) {
+  const e = b.ending;
+  const name = b.userName;
+  const said = (reason: string | null) => (reason ? <>: <span class="break">{reason}</span></> : '.');
+  if (!e) {
+    // Written before endings were read: a place cancelled with its session still says so.
+    return b.cancelledWithSession ? <p class="notice notice-warning">{mine ? 'Your' : `${name}’s`} place was cancelled because the session was cancelled{said(b.session.cancelReason ?? null)}</p> : null;
+  }
+  const by = e.by && <span class="break">{e.by}</span>;
+  switch (e.how) {
+    case 'session_cancelled':
+      return <p class="notice notice-warning">{mine ? 'Your' : `${name}’s`} place was cancelled because the session was cancelled{said(e.reason)}</p>;
+    case 'removed':
+      return <p class="notice notice-warning">{by ? <>Taken off by {by}</> : 'Taken off this session by its trainer'}{said(e.reason)}</p>;
+    case 'offer_expired':
+      return (
+        <p class="notice notice-info">
+          The seat offered to {mine ? 'you' : name} was not accepted in time{e.at ? <>: the offer ran out at <strong>{formatDateTime(e.at)}</strong></> : ''}, so it went to the next person waiting.
+        </p>
+      );
+    case 'offer_declined':
+      return <p class="notice notice-info">{mine ? 'You turned down the seat offered to you.' : `${name} turned down the seat offered to them.`}</p>;
+    case 'account_off':
+      return <p class="notice notice-warning">{mine ? 'Your place was given up because your account was turned off.' : `${name}’s place was given up because their account was turned off.`}</p>;
+    case 'given_up':
+      return <p class="notice notice-warning">{mine ? <>Your place was given up{said(e.reason)}</> : <>{name}’s place was given up{e.reason ? <>. They were told: <span class="break">{e.reason}</span></> : '.'}</>}</p>;
+    case 'left_waitlist':
+      if (e.byThemselves) return <p class="notice notice-info">{mine ? 'You left the waiting list.' : `${name} left the waiting list themselves.`}</p>;
+      return <p class="notice notice-warning">{by ? <>Taken off the waiting list by {by}.</> : 'Taken off the waiting list.'}</p>;
+    case 'cancelled':
+      if (e.byThemselves) return <p class="notice notice-info">{mine ? 'You cancelled this place.' : `${name} cancelled this place themselves.`}</p>;
+      return by ? <p class="notice notice-warning">Cancelled by {by}.</p> : null;
+  }
+}
+
+/** The status a booking's badge says: a cancelled offer says how it went (ran out, turned down), as an offer that lapses while the page is open does. */
+function badgeWords(b: Booking, lapsed: boolean): string {
+  if (lapsed || b.ending?.how === 'offer_expired') return 'Offer expired';
+  if (b.ending?.how === 'offer_declined') return 'Offer declined';
+  return statusLabel[b.status];
+}
+
 /** "75%": the share of a session that must be attended, as a booking's session tells it (its queue stops when less than that is left). */
 const queueShare = (s: Booking['session']) => `${Math.round(((Date.parse(s.endsAt) - Date.parse(s.queueEndsAt)) / (Date.parse(s.endsAt) - Date.parse(s.startsAt))) * 100)}%`;
 
@@ -133,10 +182,11 @@ export function BookingDetails({ b, headingLevel, onChanged, onRefused, hideSess
         </h3>
       )}
       <p class="booking-status">
-        <Badge tone={lapsed ? 'cancelled' : b.status}>{lapsed ? 'Offer expired' : statusLabel[b.status]}</Badge>
+        <Badge tone={lapsed ? 'cancelled' : b.status}>{badgeWords(b, lapsed)}</Badge>
         {b.status === 'waitlisted' && b.position !== null && !ended && !queueOver && <span class="queue">{mineToAnswer ? 'You are' : `${b.userName} is`} {ordinal(b.position)} in the queue</span>}
         {s.status === 'cancelled' && <Badge tone="cancelled">Session cancelled</Badge>}
       </p>
+      {b.status === 'cancelled' && <EndingNote b={b} mine={mineToAnswer} />}
       {note}
       {lapseNoticeId && b.status === 'offered' && b.offerExpiresAt ? <div role="status" aria-live="polite">{lapsedNotice}</div> : lapsedNotice}
       {b.status === 'offered' && b.offerExpiresAt && !lapsed && (
