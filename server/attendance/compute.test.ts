@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { combine, coveredMs, effectiveEnd, summarise, toSpans, type IntervalFacts } from './compute.js';
+import { combine, coveredMs, effectiveEnd, minutesInWords, minutesPresent, summarise, toSpans, type IntervalFacts } from './compute.js';
 
 const M = 60_000;
 const w = { startMs: 0, endMs: 60 * M, threshold: 0.75 };
@@ -98,6 +98,17 @@ describe('combining sources', () => {
   it('lets a register entry win, keeping computed minutes unless it gives its own', () => {
     expect(combine([lk({ startedAt: 0, leftAt: 10 * M })], w, 60 * M, { attended: true, minutes: null })).toEqual({ minutes: 10, attended: true, source: 'register' });
     expect(combine([], w, 60 * M, { attended: false, minutes: 5 })).toEqual({ minutes: 5, attended: false, source: 'register' });
+  });
+
+  it('states a register entry’s minutes as at most the session’s length as it is now (its times corrected since), its attended flag as given', () => {
+    const short = { startMs: 0, endMs: 1 * M, threshold: 0.75 };
+    expect(combine([], short, 60 * M, { attended: true, minutes: 10 })).toEqual({ minutes: 1, attended: true, source: 'register' });
+    expect(combine([], short, 60 * M, { attended: false, minutes: 10 })).toEqual({ minutes: 1, attended: false, source: 'register' });
+    expect(combine([], short, 60 * M, { attended: true, minutes: null })).toEqual({ minutes: null, attended: true, source: 'register' });
+    expect(minutesPresent(9, { startMs: 0, endMs: 2 * M })).toBe(2);
+    expect(minutesPresent(null, { startMs: 0, endMs: 2 * M })).toBeNull();
+    expect(minutesPresent(45, w)).toBe(45);
+    expect([minutesInWords(1), minutesInWords(0), minutesInWords(75)]).toEqual(['1 minute', '0 minutes', '75 minutes']);
   });
 
   it('says none when nothing is known', () => {

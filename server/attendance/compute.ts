@@ -48,6 +48,32 @@ export interface Summary {
   attended: boolean;
 }
 
+/** A session's length in whole minutes, as its pages, its register's limit and its certificates say it ("Length of session"). */
+export function lengthMinutes(w: Pick<SessionWindow, 'startMs' | 'endMs'>): number {
+  return Math.max(0, Math.round((w.endMs - w.startMs) / MINUTE));
+}
+
+/** A session's start and end as a window's instants (no threshold: for reading minutes against its length). */
+export const timesOf = (s: { starts_at: string; ends_at: string }): Pick<SessionWindow, 'startMs' | 'endMs'> => ({ startMs: Date.parse(s.starts_at), endMs: Date.parse(s.ends_at) });
+
+/**
+ * THE figure of minutes present that every reader states (the register, its spreadsheet, the
+ * outcome written, a training record and its spreadsheets, a certificate and its public
+ * check, a person's data): what was recorded, at most the session's length as its times are
+ * now. No one is present for longer than a session lasts. Minutes worked out from presence are
+ * clipped to the session's times already; a trainer's figure is refused above the length when
+ * given (attendance/service.ts), but a session's times corrected afterwards (ended early, its
+ * start put right) can make it more than the session now lasts. The figure as entered is kept
+ * (in the register's entry and its history), so times corrected back bring it back; only what
+ * is stated is bounded, here, and every reader reads it through this. Null (not recorded) stays null.
+ */
+export function minutesPresent(minutes: number | null, w: Pick<SessionWindow, 'startMs' | 'endMs'>): number | null {
+  return minutes === null ? null : Math.min(minutes, lengthMinutes(w));
+}
+
+/** "1 minute", "75 minutes": a number of minutes as a sentence says it. */
+export const minutesInWords = (n: number) => `${n} ${n === 1 ? 'minute' : 'minutes'}`;
+
 /** Minutes of the session covered by the union of spans; attended at or above the threshold. */
 export function summarise(spans: readonly Span[], w: SessionWindow): Summary {
   const ms = coveredMs(spans, w.startMs, w.endMs);
@@ -115,7 +141,8 @@ export interface Outcome {
 /**
  * THE RULE THAT COMBINES SOURCES, per booking:
  * 1. A trainer's register entry (tick or correction) wins outright: its attended flag,
- *    and its minutes if given (else the minutes computed from the rules below). A tick of
+ *    and its minutes if given (else the minutes computed from the rules below), at most the
+ *    session's length as it is now (minutesPresent). A tick of
  *    "attended" without minutes, for someone of whom no presence was observed (no minute
  *    by the rules below), leaves the minutes unknown (null), not a false 0.
  * 2. Otherwise the server-observed sources count: LiveKit intervals (webhooks and
@@ -139,8 +166,16 @@ export function combine(facts: readonly IntervalFacts[], w: SessionWindow, now: 
     computed = client.length ? { ...summarise(toSpans(client, now), w), source: 'client' } : { minutes: 0, attended: false, source: 'none' };
   }
   if (override) {
+    // When the session's times are corrected after a trainer's entry (it ended early), its
+    // minutes are read as at most the new length, and its attended flag stands as the trainer
+    // gave it: not decided again by the threshold. A register entry is a trainer's judgement,
+    // not a sum of minutes (they may tick someone present for less than the threshold, or mark
+    // absent someone who was there but did not take part), so no change of times can re-derive
+    // it; their register shows the minutes as now stated, and they can correct it. Outcomes
+    // worked out from presence (no entry) are decided again by the new times and threshold:
+    // presence is clipped to the new window below and compared with the new length.
     const minutes = override.minutes ?? (override.attended && computed.minutes === 0 ? null : computed.minutes);
-    return { attended: override.attended, minutes, source: 'register' };
+    return { attended: override.attended, minutes: minutesPresent(minutes, w), source: 'register' };
   }
-  return computed;
+  return { ...computed, minutes: minutesPresent(computed.minutes, w) };
 }

@@ -19,7 +19,7 @@ import type { AuthUser } from '../platform/http.js';
 import { dayInEngland } from '../platform/range.js';
 import { findSession, isTrainerOf, joinWindow } from '../sessions/repository.js';
 import { currentCode, verifyCode } from './checkin-code.js';
-import { combine, effectiveEnd, type IntervalFacts } from './compute.js';
+import { combine, effectiveEnd, lengthMinutes, minutesInWords, minutesPresent, timesOf, type IntervalFacts } from './compute.js';
 import * as repo from './repository.js';
 import { beforeStart, wallClock } from '../platform/words.js';
 
@@ -97,6 +97,7 @@ async function computeRows(db: repo.Q, nowMs: number, s: SessionRow, orgIds?: re
       attended: outcome.attended,
       source: outcome.source,
       inRoom,
+      // The entry as the trainer made it (its minutes as entered: the correction form starts from them); `minutes` above is the figure stated.
       override: o ? { attended: o.attended === 1, minutes: o.minutes, note: o.note, changedBy: o.changed_by, changedByName: o.changed_by_name ?? null, changedAt: o.changed_at } : null,
     };
   });
@@ -117,7 +118,7 @@ async function sessionReport(deps: Deps, actor: AuthUser, sessionId: string) {
   return {
     s,
     report: {
-      session: { id: s.id, title: s.title, startsAt: s.starts_at, endsAt: s.ends_at, registerOpensAt: joinWindow(s).opensAt.toISOString(), lengthMinutes: Math.round((Date.parse(s.ends_at) - Date.parse(s.starts_at)) / MINUTE), threshold: Number(s.attendance_threshold) },
+      session: { id: s.id, title: s.title, startsAt: s.starts_at, endsAt: s.ends_at, registerOpensAt: joinWindow(s).opensAt.toISOString(), lengthMinutes: lengthMinutes(timesOf(s)), threshold: Number(s.attendance_threshold) },
       items,
     },
   };
@@ -183,9 +184,9 @@ export async function setOverride(deps: Deps, actor: AuthUser, sessionId: string
 
 /** Minutes present no one could have been, more than the session lasts: refused at the field, saying its length. */
 function refuseImpossibleMinutes(s: SessionRow, minutes: number) {
-  const length = Math.round((Date.parse(s.ends_at) - Date.parse(s.starts_at)) / MINUTE);
+  const length = lengthMinutes(timesOf(s));
   if (minutes > length) {
-    throw new AppError('validation_failed', `Minutes present can be at most the session’s length, ${length} minutes.`, { issues: [{ path: 'minutes', message: `must be at most the session’s length, ${length} minutes` }] });
+    throw new AppError('validation_failed', `Minutes present can be at most the session’s length, ${minutesInWords(length)}.`, { issues: [{ path: 'minutes', message: `must be at most the session’s length, ${minutesInWords(length)}` }] });
   }
 }
 
@@ -270,7 +271,7 @@ export async function checkin(deps: Deps, actor: AuthUser, sessionId: string, co
     if (already !== null) return { kind: 'in' as const, bookingId: b.id, checkedInAt: already };
     const window = checkinWindow(locked, now);
     if (window.state !== 'open') {
-      throw new AppError('join_window_closed', `Check-in opens ${locked.join_opens_minutes} minutes before the session starts and closes when it ends.`, { opensAt: window.opensAt, closesAt: window.closesAt });
+      throw new AppError('join_window_closed', `Check-in opens ${beforeStart(locked.join_opens_minutes)} and closes when it ends.`, { opensAt: window.opensAt, closesAt: window.closesAt });
     }
     if ((await repo.countCheckinFailures(trx, sessionId, actor.id, since)) >= CHECKIN_MAX_FAILURES) return { kind: 'throttled' as const };
     const secret = await repo.checkinSecret(trx, sessionId, nowIso);
@@ -407,9 +408,13 @@ export async function recordAttendanceOutcomes(deps: Deps): Promise<number> {
 
 // ---------------------------------------------------------------- completions
 
-/** `orgName`: an organisation's record names each person's organisation (a trust's holds its schools' staff too); one person's does not. */
+/**
+ * `orgName`: an organisation's record names each person's organisation (a trust's holds its schools' staff too); one person's does not.
+ * The minutes are the outcome's as stated now (minutesPresent): at most the session's length by
+ * its times as they are, an outcome written before they were corrected included.
+ */
 function toCompletion(r: Awaited<ReturnType<typeof repo.completions>>[number], audiences: Map<string, string>, orgName: boolean) {
-  return { bookingId: r.id, userId: r.user_id, userName: r.name, ...(orgName ? { orgName: r.org_name ?? null } : {}), sessionId: r.session_id, title: r.title, courseId: r.course_id, startsAt: r.starts_at, endsAt: r.ends_at, seat: r.seat, minutes: r.minutes ?? null, source: r.source ?? null, audience: audiences.get(r.session_id) ?? 'programme' };
+  return { bookingId: r.id, userId: r.user_id, userName: r.name, ...(orgName ? { orgName: r.org_name ?? null } : {}), sessionId: r.session_id, title: r.title, courseId: r.course_id, startsAt: r.starts_at, endsAt: r.ends_at, seat: r.seat, minutes: minutesPresent(r.minutes ?? null, timesOf(r)), source: r.source ?? null, audience: audiences.get(r.session_id) ?? 'programme' };
 }
 
 /** Attended sessions, each saying who it was for: in-house ones count the same and are told apart. */

@@ -6,6 +6,7 @@
  */
 import { createRequire } from 'node:module';
 import { certificateTime, formatCertCode, type CertificateFacts } from '../../shared/feedback.js';
+import { minutesInWords } from '../attendance/compute.js';
 
 /**
  * pdfkit is imported here, at the first certificate, and not by an import declaration: this
@@ -37,7 +38,7 @@ export function certificateLines(c: CertificateFacts): { heading: string; lines:
     const time = certificateTime(c);
     if (time) {
       lines.push(['Time', time.range]);
-      lines.push(['Length of session', `${time.lengthMinutes} minutes`]);
+      lines.push(['Length of session', minutesInWords(time.lengthMinutes)]);
     }
     if (c.minutes !== null) lines.push(['Minutes attended', String(c.minutes)]);
   } else {

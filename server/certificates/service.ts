@@ -30,6 +30,7 @@ import type { AuthUser } from '../platform/http.js';
 import { dayInEngland } from '../platform/range.js';
 import { wallClock } from '../platform/words.js';
 import { OUTCOME_GRACE_MS } from '../attendance/service.js';
+import { minutesPresent, timesOf } from '../attendance/compute.js';
 import * as repo from './repository.js';
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'; // Crockford base32
@@ -68,8 +69,15 @@ const samePrinted = (row: Printed, now: Printed) => PRINTED.every((k) => row[k] 
 type CertBooking = NonNullable<Awaited<ReturnType<typeof repo.bookingForCertificate>>>;
 /** A booking still certifiable: it ended attended and its session was not cancelled. */
 const attendedNow = (b: CertBooking) => b.status === 'attended' && b.session_status !== 'cancelled';
-/** What an attendance certificate of the booking prints now. */
-const attendancePrinted = (b: CertBooking): Printed => ({ person_name: b.name, session_title: b.title, course_title: b.course_title ?? null, held_on: dayInEngland(b.starts_at), minutes: b.minutes ?? null, session_starts_at: b.starts_at, session_ends_at: b.ends_at });
+/**
+ * What an attendance certificate of the booking prints now: its minutes as every record states
+ * them (minutesPresent), at most the session's length by its times as they are. A certificate
+ * issued printing more (an outcome written before the times were corrected) no longer prints
+ * what is true: its code answers withdrawn, as for any correction of the minutes, never genuine
+ * nor replaced (which would show the old figure again as standing), and the next download
+ * issues one with the true minutes.
+ */
+const attendancePrinted = (b: CertBooking): Printed => ({ person_name: b.name, session_title: b.title, course_title: b.course_title ?? null, held_on: dayInEngland(b.starts_at), minutes: minutesPresent(b.minutes ?? null, timesOf(b)), session_starts_at: b.starts_at, session_ends_at: b.ends_at });
 /** What a course certificate prints now. */
 const coursePrinted = (name: string, done: CourseCompletion): Printed => ({ person_name: name, session_title: null, course_title: done.courseTitle, held_on: dayInEngland(done.completedAt), minutes: null, session_starts_at: null, session_ends_at: null });
 

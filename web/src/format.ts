@@ -152,3 +152,57 @@ export const listOf = (items: readonly string[]): string => new Intl.ListFormat(
 
 /** Why booking closes, or a queue stops, once too little of a session is left, in words: "less than 75% of it is left, and at least 75% must be attended to count". */
 export const tooLittleLeft = (share: string) => `less than ${share} of it is left, and at least ${share} must be attended to count`;
+
+/**
+ * The hour the clocks skip: when `time` on `day` is no time at all in `timeZone` (01:30 on the
+ * last Sunday of March in England, when the clocks go forward from 01:00 to 02:00), the wall
+ * times either side of the gap ("01:00", "02:00"); null for a time that exists. zonedIso turns
+ * a skipped time into another that does exist, so a form says this instead of what follows
+ * from it ("the end must be after the start"). Throws as zonedIso does for an unknown zone.
+ */
+export function skippedTime(day: string, time: string, timeZone: string): { from: string; to: string } | null {
+  const iso = zonedIso(day, time, timeZone);
+  if (!iso) return null;
+  const shown = wallClock(iso, timeZone);
+  if (shown.date === day && shown.time === time) return null;
+  // The change of offset lies within a day and a half either side: found to the minute.
+  const wall = Date.parse(`${day}T${time}:00Z`);
+  let lo = wall - 36 * 3_600_000;
+  let hi = wall + 36 * 3_600_000;
+  const before = zoneOffsetMs(lo, timeZone);
+  const after = zoneOffsetMs(hi, timeZone);
+  if (after <= before) return null;
+  while (hi - lo > 60_000) {
+    const mid = lo + Math.floor((hi - lo) / 120_000) * 60_000;
+    if (zoneOffsetMs(mid, timeZone) === before) lo = mid;
+    else hi = mid;
+  }
+  const clock = (ms: number) => new Date(ms).toISOString().slice(11, 16);
+  return { from: clock(hi + before), to: clock(hi + after) };
+}
+
+/** "01:30 does not exist on 28 March 2027 in Europe/London: the clocks go forward from 01:00 to 02:00."; null for a time that exists (see skippedTime). */
+export function skippedTimeWords(day: string, time: string, timeZone: string): string | null {
+  const gap = skippedTime(day, time, timeZone);
+  return gap && `${time} does not exist on ${formatDay(day)} in ${timeZone}: the clocks go forward from ${gap.from} to ${gap.to}.`;
+}
+
+/**
+ * How long after a session's end its attendance is recorded: the server's outcome job writes
+ * who attended then (server/attendance/service.ts, OUTCOME_GRACE_MS). No answer of the API
+ * says it, so the pages keep the same figure; until then attendance may still change and lists
+ * built from what is recorded (feedback, training records) leave the session out.
+ */
+export const ATTENDANCE_RECORDED_AFTER_MINUTES = 15;
+
+/**
+ * For a session that has ended but whose attendance is not yet recorded (now by the server's
+ * clock): "Attendance is recorded at 16:15 GMT, 15 minutes after the end"; null before its end
+ * and once it is recorded.
+ */
+export function attendanceNotYetRecorded(endsAt: string, now: number = serverNow()): string | null {
+  const end = Date.parse(endsAt);
+  const at = end + ATTENDANCE_RECORDED_AFTER_MINUTES * 60_000;
+  if (!(now >= end && now < at)) return null;
+  return `Attendance is recorded at ${formatTime(new Date(at))}, ${ATTENDANCE_RECORDED_AFTER_MINUTES} minutes after the end`;
+}

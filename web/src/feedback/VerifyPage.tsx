@@ -7,7 +7,7 @@ import { useState } from 'preact/hooks';
 import { certificateTime, formatCertCode, Verification, type CertificateFacts } from '../../../shared/feedback.js';
 import { api } from '../api.js';
 import { ErrorSummary, errorFor, PageHeading, TextField, type FieldError } from '../components.js';
-import { formatLongDay } from '../format.js';
+import { formatLongDay, plural } from '../format.js';
 import { Loaded, useLoad } from '../load.js';
 import { navigate } from '../router.js';
 
@@ -62,7 +62,7 @@ function Facts({ certificate: c }: { certificate: CertificateFacts }) {
           </div>
           <div>
             <dt>Length of session</dt>
-            <dd>{time.lengthMinutes} minutes</dd>
+            <dd>{plural(time.lengthMinutes, 'minute')}</dd>
           </div>
         </>
       )}
@@ -130,7 +130,7 @@ export function VerifyPage({ code, navigated }: { code: string | null; navigated
             ) : (
               <div class="verify-result verify-not">
                 <p>
-                  <strong>{r.status === 'withdrawn' ? 'This certificate has been withdrawn: what it certifies can no longer be confirmed (for example, the attendance or minutes it records were corrected).' : 'No certificate has this code.'}</strong>
+                  <strong>{r.status === 'withdrawn' ? 'This certificate has been withdrawn: what it certifies can no longer be confirmed (for example, the attendance or minutes it records, or the session’s times, were corrected).' : 'No certificate has this code.'}</strong>
                 </p>
                 {r.status !== 'withdrawn' && (
                   <p>

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { CourseFeedback, CourseFeedbackSettings, FeedbackOverview, SessionFeedback, SessionFeedbackList } from '../../../shared/feedback.js';
 import { api } from '../api.js';
 import { PageHeading, useApp } from '../components.js';
-import { formatDate, formatTimeRange, plural } from '../format.js';
+import { attendanceNotYetRecorded, formatDate, formatTimeRange, plural } from '../format.js';
 import { ActionError, Loaded, useAction, useLoad } from '../load.js';
 import { Pagination } from '../pagination.js';
 import { Link, navigate } from '../router.js';
@@ -13,6 +13,15 @@ import './feedback.css';
 type Row = z.infer<typeof SessionFeedbackList>['items'][number];
 const avg = (x: number | null) => (x === null ? '–' : x.toFixed(1));
 const shift = (x: number | null) => (x === null ? '–' : `${x > 0 ? '+' : x < 0 ? '−' : ''}${Math.abs(x).toFixed(1)}`);
+
+/**
+ * For a session ended so recently that its attendance is not yet recorded: who attended, and
+ * so who is asked for feedback, is not known until then ("0 of 0" would say no one came).
+ */
+const recordingOf = (endsAt: string) => {
+  const at = attendanceNotYetRecorded(endsAt);
+  return at && `None yet. ${at}; attendees are asked for feedback then.`;
+};
 
 /** Sessions with their feedback in brief, each linking to its full results. */
 function SessionsTable({ items, caption }: { items: Row[]; caption: string }) {
@@ -38,7 +47,8 @@ function SessionsTable({ items, caption }: { items: Row[]; caption: string }) {
               <time dateTime={r.startsAt}>{formatDate(r.startsAt)}</time>, {formatTimeRange(r.startsAt, r.endsAt)}
             </td>
             <td data-label="Answers">
-              {r.responses} of {r.attendees}
+              {/* Attendees are those recorded as attended: none until its attendance is (and they are asked then). */}
+              {recordingOf(r.endsAt) ?? `${r.responses} of ${r.attendees}`}
             </td>
             <td data-label="Usefulness">{avg(r.usefulness)}</td>
             <td data-label="Confidence shift">{shift(r.confidenceShift)}</td>
@@ -121,7 +131,7 @@ export function SessionFeedbackPage({ id }: { id: string }) {
               <time dateTime={s.startsAt}>{formatDate(s.startsAt)}</time>, {formatTimeRange(s.startsAt, s.endsAt)}
               {s.courseTitle ? `. Course: ${s.courseTitle}` : ''}
             </p>
-            <FeedbackResults summary={summary} idPrefix="session" />
+            {recordingOf(s.endsAt) ? <p class="notice">{recordingOf(s.endsAt)}</p> : <FeedbackResults summary={summary} idPrefix="session" />}
           </>
         )}
       </Loaded>

@@ -15,7 +15,7 @@ import { Mode } from '../../../shared/sessions.js';
 import { api, ApiError } from '../api.js';
 import { serverNow } from '../clock.js';
 import { Alert, apiIssues, DownloadLink, FieldNotes, described, messageOf, PageHeading, Status, useApp, useFocusLater, TableScroll } from '../components.js';
-import { ENGLAND, formatDate, formatDateTime, formatTime, formatTimeRange, plural, seatLabel } from '../format.js';
+import { attendanceNotYetRecorded, ENGLAND, formatDate, formatDateTime, formatTime, formatTimeRange, plural, seatLabel } from '../format.js';
 import { ActionButton, ActionError, Loaded, Retry, useAction, useLoad } from '../load.js';
 import { Link } from '../router.js';
 
@@ -31,7 +31,13 @@ const MAX_NOTE = 500;
 const MINUTES_LIMIT = `Minutes present must be a whole number from 0 to ${MAX_MINUTES} (24 hours), or left empty`;
 const NOTE_LIMIT = `Note must be one line of at most ${MAX_NOTE} characters`;
 /** No one is present longer than the session lasts: the server refuses it too. */
-const longerThanSession = (lengthMinutes: number) => `Minutes present must be ${lengthMinutes} or fewer: the session is ${lengthMinutes} minutes long`;
+const longerThanSession = (lengthMinutes: number) => `Minutes present must be ${lengthMinutes} or fewer: the session is ${plural(lengthMinutes, 'minute')} long`;
+/**
+ * A trainer's figure entered before the session's times were corrected to a shorter session is
+ * counted as the session's length (the server's minutesPresent, server/attendance/compute.ts):
+ * said beside it, so the trainer knows their entry was read so, and can correct the row.
+ */
+const enteredAbove = (entered: number, lengthMinutes: number) => `entered as ${entered}: the session is now ${plural(lengthMinutes, 'minute')} long`;
 
 /** The QR code as an image: the SVG text becomes a data: URL, never markup in the page. */
 export const svgDataUrl = (svg: string) => `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
@@ -128,7 +134,12 @@ const sourceLabel: Record<AttendanceRow['source'], string> = {
   none: '—',
 };
 
-function Register({ sessionId }: { sessionId: string }) {
+/**
+ * The register: `readOnly` for office staff who do not run the session, who see their own
+ * organisation's people (the server's answer holds only those) and may download them, but
+ * keep nothing: no ticks, corrections or history (the server refuses those to them).
+ */
+function Register({ sessionId, readOnly = false }: { sessionId: string; readOnly?: boolean }) {
   // Loaded now and every half minute; a refresh that fails keeps the register on screen.
   const report = useLoad(() => api(`/api/sessions/${encodeURIComponent(sessionId)}/attendance`, AttendanceReport), [sessionId], { everyMs: REGISTER_REFRESH_MS });
   const [saveError, setSaveError] = useState('');
@@ -185,6 +196,7 @@ function Register({ sessionId }: { sessionId: string }) {
         {(r) => (
           <RegisterTable
             report={r}
+            readOnly={readOnly}
             sessionId={sessionId}
             pending={pending}
             onMark={(row, attended) => void mark(row, attended)}
@@ -198,7 +210,7 @@ function Register({ sessionId }: { sessionId: string }) {
       </Loaded>
       {/* Refused (403) once the session has been handed to other trainers. */}
       <DownloadLink href={`/api/sessions/${encodeURIComponent(sessionId)}/attendance.csv`} fallbackName="attendance.csv">
-        Download attendance (CSV)
+        {readOnly ? 'Download your staff’s attendance (CSV)' : 'Download attendance (CSV)'}
       </DownloadLink>
     </section>
   );
@@ -211,7 +223,7 @@ const COLUMNS = 7;
  * disclosures opening a row below it: "Correct" (attended, minutes and a note) and "History"
  * (every change, loaded when opened).
  */
-function RegisterTable({ report, sessionId, pending, onMark, onCorrected }: { report: Report; sessionId: string; pending: ReadonlyMap<string, boolean>; onMark: (row: AttendanceRow, attended: boolean) => void; onCorrected: (message: string) => Promise<void> }) {
+function RegisterTable({ report, readOnly, sessionId, pending, onMark, onCorrected }: { report: Report; readOnly: boolean; sessionId: string; pending: ReadonlyMap<string, boolean>; onMark: (row: AttendanceRow, attended: boolean) => void; onCorrected: (message: string) => Promise<void> }) {
   const rows = report.items;
   const attendedCount = rows.filter((r) => r.attended).length;
   /** Booking ids whose correction form, and whose history, is open. */
@@ -235,19 +247,33 @@ function RegisterTable({ report, sessionId, pending, onMark, onCorrected }: { re
   const opensAt = report.session.registerOpensAt;
   const open = serverNow() >= Date.parse(opensAt);
   const ended = serverNow() >= Date.parse(report.session.endsAt);
-  const opening = open ? null : (
+  const opening = open ? null : readOnly ? (
+    <p class="register-not-open">
+      The register opens at {formatTime(opensAt, ENGLAND)} on {formatDate(opensAt, ENGLAND)}, when check-in and the live room do. Until then it lists who is booked.
+    </p>
+  ) : (
     <p class="register-not-open">
       The register opens at {formatTime(opensAt, ENGLAND)} on {formatDate(opensAt, ENGLAND)}, when check-in and the live room do: you can mark who attended from then. Until then it lists who is booked.
     </p>
   );
-  if (rows.length === 0) return <>{opening}<p>No one is booked on this session yet.</p></>;
+  // Ended, but its outcomes not yet written: what is shown may still change until then.
+  const notYetRecorded = attendanceNotYetRecorded(report.session.endsAt);
+  const recording = notYetRecorded && <p class="hint">{notYetRecorded}: until then this can still change.</p>;
+  if (rows.length === 0) return <>{opening}<p>{readOnly ? 'None of your staff has a place on this session.' : 'No one is booked on this session yet.'}</p></>;
   return (
     <>
       {opening ?? (
-        <p>
-          {attendedCount} of {rows.length} marked as attended. Tick a box to mark someone as attended, untick it to mark them as not attended; to give their minutes present or a note too, use Correct. Attendance at least {Math.round(report.session.threshold * 100)}% of the session counts as attended.
-        </p>
+        readOnly ? (
+          <p>
+            {attendedCount} of {rows.length} {ended ? 'attended' : 'attending so far'}. Attendance at least {Math.round(report.session.threshold * 100)}% of the session counts as attended.
+          </p>
+        ) : (
+          <p>
+            {attendedCount} of {rows.length} marked as attended. Tick a box to mark someone as attended, untick it to mark them as not attended; to give their minutes present or a note too, use Correct. Attendance at least {Math.round(report.session.threshold * 100)}% of the session counts as attended.
+          </p>
+        )
       )}
+      {recording}
       <TableScroll label="Register">
         <table class="table register-table stack">
           <caption class="visually-hidden">Register: one row per booked person</caption>
@@ -259,7 +285,7 @@ function RegisterTable({ report, sessionId, pending, onMark, onCorrected }: { re
               <th scope="col">Seat</th>
               <th scope="col">Minutes</th>
               <th scope="col">Recorded by</th>
-              <th scope="col">Changes</th>
+              {!readOnly && <th scope="col">Changes</th>}
             </tr>
           </thead>
           <tbody>
@@ -271,7 +297,9 @@ function RegisterTable({ report, sessionId, pending, onMark, onCorrected }: { re
                 <Fragment key={r.bookingId}>
                 <tr>
                   <td data-label="Attended">
-                    {open ? (
+                    {readOnly ? (
+                      open ? (r.attended ? 'Yes' : 'No') : 'Not yet open'
+                    ) : open ? (
                       <>
                         <input type="checkbox" id={boxId} class="register-tick" checked={pending.get(r.bookingId) ?? r.attended} onChange={(e) => onMark(r, e.currentTarget.checked)} />
                         <label for={boxId} class="visually-hidden">
@@ -286,7 +314,10 @@ function RegisterTable({ report, sessionId, pending, onMark, onCorrected }: { re
                   <td data-label="School">{r.org ?? '—'}</td>
                   <td data-label="Seat">{seatLabel[r.seat]}</td>
                   {/* Until the end, what was worked out is so far only (a trainer's own figure stands as given). */}
-                  <td data-label="Minutes">{r.minutes === null || r.minutes === undefined ? 'not recorded' : !ended && !r.override ? `${r.minutes} so far` : r.minutes}</td>
+                  <td data-label="Minutes">
+                    {r.minutes === null || r.minutes === undefined ? 'not recorded' : !ended && !r.override ? `${r.minutes} so far` : r.minutes}
+                    {r.override?.minutes != null && r.override.minutes > report.session.lengthMinutes && <> ({enteredAbove(r.override.minutes, report.session.lengthMinutes)})</>}
+                  </td>
                   <td data-label="Recorded by">
                     {r.override ? (
                       <>
@@ -297,6 +328,7 @@ function RegisterTable({ report, sessionId, pending, onMark, onCorrected }: { re
                       sourceLabel[r.source]
                     )}
                   </td>
+                  {!readOnly && (
                   <td data-label="Changes">
                     <div class="register-actions">
                       {open && (
@@ -309,8 +341,9 @@ function RegisterTable({ report, sessionId, pending, onMark, onCorrected }: { re
                       </button>
                     </div>
                   </td>
+                  )}
                 </tr>
-                {isCorrecting && open && (
+                {isCorrecting && open && !readOnly && (
                   <tr class="register-more">
                     <td colSpan={COLUMNS}>
                       <CorrectionForm
@@ -328,10 +361,10 @@ function RegisterTable({ report, sessionId, pending, onMark, onCorrected }: { re
                     </td>
                   </tr>
                 )}
-                {isShowing && (
+                {isShowing && !readOnly && (
                   <tr class="register-more">
                     <td colSpan={COLUMNS}>
-                      <RowHistory sessionId={sessionId} row={r} version={saves.get(r.bookingId) ?? 0} />
+                      <RowHistory sessionId={sessionId} row={r} lengthMinutes={report.session.lengthMinutes} version={saves.get(r.bookingId) ?? 0} />
                     </td>
                   </tr>
                 )}
@@ -401,14 +434,16 @@ function CorrectionForm({ sessionId, row, lengthMinutes, ended, onSaved, onCance
   const [attended, setAttended] = useState<boolean | null>(() => row.override?.attended ?? (ended ? row.attended : null));
   const [minutes, setMinutes] = useState(() => {
     // A correction's own minutes, empty included (worked out from the room): not the figure worked out, which saving would fix.
-    const m = row.override ? row.override.minutes : ended ? row.minutes : null;
+    // One entered above the session's length as its times are now starts at that length, as it is counted.
+    const m = row.override ? (row.override.minutes === null ? null : Math.min(row.override.minutes, lengthMinutes)) : ended ? row.minutes : null;
     return m === null || m === undefined ? '' : String(m);
   });
   const [note, setNote] = useState(row.override?.note ?? '');
   // What the form opened with: a field left as it was is not sent (the server keeps what the
   // correction then holds), so a co-trainer's note or minutes saved meanwhile are not
-  // overwritten by the copy this form opened with.
-  const [opened] = useState(() => ({ minutes, note }));
+  // overwritten by the copy this form opened with. Minutes entered above the session's length
+  // count as what the correction held, so the length the field starts at is saved as shown.
+  const [opened] = useState(() => ({ minutes: row.override?.minutes != null && row.override.minutes > lengthMinutes ? String(row.override.minutes) : minutes, note }));
   const [errors, setErrors] = useState<CorrectionErrors>({});
   const action = useAction();
 
@@ -497,7 +532,7 @@ function CorrectionForm({ sessionId, row, lengthMinutes, ended, onSaved, onCance
 }
 
 /** Every change to one row, loaded when opened, and again after a correction here (`version`) or anyone's (a newer override). */
-function RowHistory({ sessionId, row, version }: { sessionId: string; row: AttendanceRow; version: number }) {
+function RowHistory({ sessionId, row, lengthMinutes, version }: { sessionId: string; row: AttendanceRow; lengthMinutes: number; version: number }) {
   const { me } = useApp();
   const id = row.bookingId;
   const history = useLoad(() => api(`/api/sessions/${encodeURIComponent(sessionId)}/attendance/${encodeURIComponent(id)}/history`, RegisterHistory), [sessionId, id, version, row.override?.changedAt ?? '']);
@@ -517,6 +552,7 @@ function RowHistory({ sessionId, row, version }: { sessionId: string; row: Atten
                 return (
                   <li key={`${c.changedAt}-${i}`}>
                     <time dateTime={c.changedAt}>{formatDateTime(c.changedAt, ENGLAND)}</time>: marked {describeEntry(c.attended, c.minutes)}, by {who(c)}.
+                    {c.minutes !== null && c.minutes > lengthMinutes && <> The minutes are counted as {lengthMinutes}: the session’s times were corrected since, and it is now {plural(lengthMinutes, 'minute')} long.</>}
                     {c.note && c.note !== before && <> Note: “{c.note}”</>}
                     {!c.note && before && <> Note removed.</>}
                   </li>
@@ -530,9 +566,22 @@ function RowHistory({ sessionId, row, version }: { sessionId: string; row: Atten
   );
 }
 
+/**
+ * Whom the register page is for, from the session's answer (`youRun`: its trainers, in-house
+ * leads who still lead, administrators): `keeper` keeps it; `office` (office staff who do not
+ * run it) sees their own organisation's people, read only; `none` may see nothing of it;
+ * null while it is not known (not loaded, or a server that does not say).
+ */
+function readerOf(youRun: boolean | undefined, me: { role: string; orgId: string | null }): 'keeper' | 'office' | 'none' | null {
+  if (youRun === undefined) return null;
+  if (youRun) return 'keeper';
+  return me.role === 'office' && me.orgId ? 'office' : 'none';
+}
+
 export function AttendanceRegisterPage({ id }: { id: string }) {
-  const { loc } = useApp();
-  const head = useLoad(() => api(`/api/sessions/${encodeURIComponent(id)}`, z.object({ title: z.string(), startsAt: z.string(), endsAt: z.string(), mode: Mode })), [id]);
+  const { loc, me } = useApp();
+  const head = useLoad(() => api(`/api/sessions/${encodeURIComponent(id)}`, z.object({ title: z.string(), startsAt: z.string(), endsAt: z.string(), mode: Mode, youRun: z.boolean().optional() })), [id]);
+  const reader = head.data ? readerOf(head.data.youRun, me) : null;
   // The heading names the session once it is known; the panels below load on their own.
   const title = head.data ? `Register: ${head.data.title}` : 'Register';
   const when = head.data ? `${formatDate(head.data.startsAt, ENGLAND)}, ${formatTimeRange(head.data.startsAt, head.data.endsAt, ENGLAND)}` : '';
@@ -547,13 +596,28 @@ export function AttendanceRegisterPage({ id }: { id: string }) {
       {when && <p class="lede">{when}</p>}
       {/* The session's name and time did not load: said, with Try again (the register below loads on its own). */}
       {!head.data && head.error && <Retry error={head.error} onRetry={() => void head.reload()} busy={head.loading} message={`The session’s name and time could not be loaded. ${messageOf(head.error)}`} />}
-      {/* An online-only session has no one to check in: its attendance comes from the live room. Shown once the mode is known (or could not be). */}
-      {head.data?.mode === 'online' ? (
-        <p>This session is online only, so there is no check-in code: attendance comes from the live room. Correct it in the register below.</p>
-      ) : head.data || head.error ? (
-        <CheckinCodePanel sessionId={id} />
-      ) : null}
-      <Register sessionId={id} />
+      {reader === 'none' ? (
+        // Nothing below would be theirs to see: said once, with nothing the server would refuse.
+        <p class="notice" id="register-refused">
+          Only the session’s trainers and administrators can see its register, and school office staff their own staff’s attendance. You do not run this session, so there is nothing here for you.
+        </p>
+      ) : reader === 'office' ? (
+        <>
+          <p>Only the session’s trainers can keep its register. Below is the attendance of your organisation’s staff on it, as the register records it.</p>
+          <Register sessionId={id} readOnly />
+        </>
+      ) : (
+        <>
+          {/* An online-only session has no one to check in: its attendance comes from the live room. Shown once the mode is known (or could not be). */}
+          {head.data?.mode === 'online' ? (
+            <p>This session is online only, so there is no check-in code: attendance comes from the live room. Correct it in the register below.</p>
+          ) : head.data || head.error ? (
+            <CheckinCodePanel sessionId={id} />
+          ) : null}
+          {/* Once it is known whose register it is (or could not be): never the register first, to be replaced by a refusal. */}
+          {(head.data || head.error) && <Register sessionId={id} />}
+        </>
+      )}
     </div>
   );
 }

@@ -3,23 +3,40 @@ import { z } from 'zod';
 import { Session } from '../../../shared/sessions.js';
 import { api } from '../api.js';
 import { described, ErrorSummary, Field, errorFor, PageHeading, TextField, useApp, type FieldError, PendingHeading } from '../components.js';
-import { addDays, zonedIso } from '../format.js';
+import { addDays, formatDay, listOf, skippedTimeWords, zonedIso } from '../format.js';
 import { Loaded, useLoad, useSubmissionKey } from '../load.js';
 import { navigate, stillHere } from '../router.js';
 import { AudienceField, audienceInput, PROGRAMME, type AudienceValue } from './AudienceField.js';
-import { apiFieldErrors, EMPTY_SESSION, endDay, SaveFailure, SessionFields, toInput, valuesOf, withCutOffMoved, type SessionValues } from './trainer/SessionForm.js';
+import { apiFieldErrors, EMPTY_SESSION, endDay, pastStart, SaveFailure, SessionFields, toInput, valuesOf, withCutOffMoved, type SessionValues } from './trainer/SessionForm.js';
 
 type Repeat = 'once' | 'weekly' | 'dates';
 
-/** "2026-05-04" or "04/05/2026" -> "2026-05-04"; null when it is neither. */
 const DATES_HINT = 'One per line, like 2026-05-04 or 04/05/2026. Same times as above; each date is its own session.';
 
-function parseDay(s: string): string | null {
+const monthFmt = new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+
+/**
+ * A line of the list of days ("2026-05-04" or "04/05/2026") as "2026-05-04", or why it is not
+ * a day a session can be on, naming it as typed ("31/02/2027 is not a date: February 2027 has
+ * 28 days"): the server would refuse the whole series without saying which line.
+ */
+function parseDay(s: string): { day: string } | { problem: string } {
   const t = s.trim();
-  if (/^\d{4}-\d{2}-\d{2}$/.test(t)) return t;
-  const m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(t);
-  return m ? `${m[3]}-${m[2]!.padStart(2, '0')}-${m[1]!.padStart(2, '0')}` : null;
+  const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(t);
+  const uk = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(t);
+  const [y, m, d] = iso ? [iso[1]!, iso[2]!, iso[3]!] : uk ? [uk[3]!, uk[2]!, uk[1]!] : [];
+  if (!y || !m || !d) return { problem: `“${t}” is not a date: write dates like 2026-05-04 or 04/05/2026` };
+  const [year, month, date] = [Number(y), Number(m), Number(d)];
+  if (month < 1 || month > 12) return { problem: `${t} is not a date: there is no month ${month}, months go from 1 to 12` };
+  const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (date < 1 || date > days) return { problem: `${t} is not a date: ${monthFmt.format(Date.UTC(year, month - 1, 1))} has ${days} days` };
+  // The years a session can have (the server's own limit).
+  if (year < 2000 || year > 2100) return { problem: `${t} is not a date a session can be on: the year must be from 2000 to 2100` };
+  return { day: `${y}-${m.padStart(2, '0')}-${d.padStart(2, '0')}` };
 }
+
+/** The lines of the list of days, each as typed. */
+const linesOf = (text: string) => text.split(/[\n,;]+/).map((l) => l.trim()).filter(Boolean);
 
 /**
  * Trainers and admins publish a session: once, weekly for a number of weeks, or on a list of
@@ -71,12 +88,15 @@ function NewSessionForm({ copyOf, navigated }: { copyOf: Session | null; navigat
       if (!Number.isInteger(n) || n < 2 || n > 52) return { field: 'weeks', message: 'Number of weeks must be a whole number from 2 to 52' };
       return Array.from({ length: n }, (_, i) => addDays(values.date, 7 * i));
     }
-    const lines = dates.split(/[\n,;]+/).map((l) => l.trim()).filter(Boolean);
+    const lines = linesOf(dates);
     if (!lines.length) return { field: 'dates', message: 'Enter at least one more date, one per line' };
-    const days = lines.map(parseDay);
-    const bad = lines.find((_, i) => !days[i]);
-    if (bad) return { field: 'dates', message: `“${bad}” is not a date: write dates like 2026-05-04 or 04/05/2026` };
-    const all = [...new Set([values.date, ...(days as string[])])].sort();
+    const days: string[] = [];
+    for (const line of lines) {
+      const r = parseDay(line);
+      if ('problem' in r) return { field: 'dates', message: r.problem };
+      days.push(r.day);
+    }
+    const all = [...new Set([values.date, ...days])].sort();
     if (all.length > 52) return { field: 'dates', message: 'At most 52 dates at once' };
     return all;
   }
@@ -89,8 +109,19 @@ function NewSessionForm({ copyOf, navigated }: { copyOf: Session | null; navigat
     let days: string[] | null = null;
     if (repeat !== 'once' && input) {
       const r = seriesDays();
-      if (Array.isArray(r)) days = r;
-      else found.push(r);
+      if (Array.isArray(r)) {
+        days = r;
+        // A day whose start or end the clocks skip (its own date's were checked with the times): said beside the days, naming it.
+        const tz = input.timeZone ?? 'Europe/London';
+        const field = repeat === 'weekly' ? 'weeks' : 'dates';
+        for (const d of days.filter((d) => d !== values.date)) {
+          const gap = skippedTimeWords(d, values.start, tz) ?? skippedTimeWords(endDay(values, d), values.end, tz);
+          if (gap) {
+            found.push({ field, message: `${gap} Choose other times, or leave out ${formatDay(d)}.` });
+            break;
+          }
+        }
+      } else found.push(r);
     }
     const who = audienceInput(audience);
     if ('field' in who) found.push(who);
@@ -154,11 +185,35 @@ function NewSessionForm({ copyOf, navigated }: { copyOf: Session | null; navigat
             <textarea id="dates" name="dates" rows={4} {...described('dates', DATES_HINT, errorFor(errors, 'dates'))} value={dates} onInput={(e) => setDates((e.currentTarget as HTMLTextAreaElement).value)} />
           </Field>
         )}
+        {/* As the form's own date warns of a start in the past, the other days do, each named as typed: in the page while they are typed, before anything is published. */}
+        {repeat === 'dates' && <PastDays values={values} lines={linesOf(dates)} />}
         <SaveFailure error={failure} busy={busy} onRetry={() => void submit(null)} />
         <button type="submit" class="button" aria-disabled={busy ? 'true' : undefined}>
           {busy ? 'Publishing…' : repeat === 'once' ? 'Publish session' : 'Publish sessions'}
         </button>
       </form>
     </>
+  );
+}
+
+/**
+ * The other days of a series that start in the past by the server's clock, named as typed:
+ * those no one will be able to book, and those people can book only while enough of them is
+ * left to attend (pastStart). A live region, present while empty, so the warning is read out
+ * as it appears.
+ */
+function PastDays({ values, lines }: { values: SessionValues; lines: string[] }) {
+  const past: Record<'bookable' | 'unbookable', string[]> = { bookable: [], unbookable: [] };
+  for (const line of lines) {
+    const r = parseDay(line);
+    const when = 'day' in r && r.day !== values.date ? pastStart(values, r.day) : null;
+    if (when && !past[when].includes(line)) past[when].push(line);
+  }
+  const said = (days: string[], then: (one: boolean) => string) => `The start time on ${listOf(days)} ${days.length === 1 ? 'is' : 'are'} in the past: ${then(days.length === 1)}`;
+  return (
+    <div role="status" class={past.bookable.length || past.unbookable.length ? 'notice notice-warning' : 'status-empty'}>
+      {past.unbookable.length > 0 && <p>{said(past.unbookable, (one) => `no one will be able to book ${one ? 'that session' : 'those sessions'}.`)}</p>}
+      {past.bookable.length > 0 && <p>{said(past.bookable, (one) => `people can book ${one ? 'that session' : 'those sessions'} only while enough of ${one ? 'it' : 'each'} is left to attend.`)}</p>}
+    </div>
   );
 }

@@ -21,9 +21,36 @@ export function EditSessionPage({ id }: { id: string }) {
     <div class="narrow">
       <PendingHeading state={state} title="Edit session" navigated={loc.navigated} />
       <Loaded state={state} what="the session">
-        {(s) => <EditForm key={s.id} s={s} navigated={loc.navigated} onChanged={state.set} reload={state.reload} />}
+        {(s) => (s.youRun === false ? <NotYours s={s} navigated={loc.navigated} /> : <EditForm key={s.id} s={s} navigated={loc.navigated} onChanged={state.set} reload={state.reload} />)}
       </Loaded>
     </div>
+  );
+}
+
+/**
+ * A session the viewer does not run (the server's `youRun`: not its trainer, nor an in-house
+ * lead of it who still leads, nor an administrator): it says so first, with no form, no
+ * cancelling and nothing of who is booked, since the server refuses any change from them.
+ */
+function NotYours({ s, navigated }: { s: Session; navigated: boolean }) {
+  const title = `Edit: ${s.title}`;
+  return (
+    <>
+      <PageHeading title={title} navigated={navigated}>
+        {title}
+      </PageHeading>
+      <p class="notice" id="not-yours">
+        Only the session’s trainers, or an administrator, can edit or cancel this session. You do not run it, so there is nothing here for you to change. If you should be running it, ask one of its trainers or an administrator to add you.
+      </p>
+      <ul class="plain actions">
+        <li>
+          <Link href={`/sessions/${encodeURIComponent(s.id)}`}>Back to the session</Link>
+        </li>
+        <li>
+          <Link href="/trainer/sessions">Back to my sessions</Link>
+        </li>
+      </ul>
+    </>
   );
 }
 

@@ -2,7 +2,7 @@ import { TrainerSessionList, type TrainerSession } from '../../../../shared/sess
 import { api } from '../../api.js';
 import { useEffect } from 'preact/hooks';
 import { Badge, Fact, PageHeading, Status, useApp, useFocusLater, When } from '../../components.js';
-import { modeLabel, plural } from '../../format.js';
+import { attendanceNotYetRecorded, modeLabel, plural } from '../../format.js';
 import { Loaded, useLoad } from '../../load.js';
 import { Pagination } from '../../pagination.js';
 import { Link } from '../../router.js';
@@ -21,6 +21,8 @@ function SessionCard({ item, past }: { item: TrainerSession; past: boolean }) {
   const held = item.held.inPerson + item.held.online;
   // Over: it can still be corrected and its people written to (a follow-up), but seats are no longer held on it (the server refuses).
   const ended = Date.parse(s.endsAt) <= serverNow();
+  // Ended, but who attended is not yet recorded: the count is as things stand (the register, the room, check-ins).
+  const notYetRecorded = s.status === 'cancelled' ? null : attendanceNotYetRecorded(s.endsAt);
   return (
     <li>
       <article class="card" aria-labelledby={headingId}>
@@ -40,7 +42,11 @@ function SessionCard({ item, past }: { item: TrainerSession; past: boolean }) {
             </ul>
           </Fact>
           <Fact label="Held for schools">{held ? `${held} held, ${item.held.claimed} claimed` : 'None'}</Fact>
-          {past && <Fact label="Attended">{item.attended === null ? 'Not recorded yet' : plural(item.attended, 'person', 'people')}</Fact>}
+          {past && (
+            <Fact label="Attended">
+              {item.attended === null ? 'Not recorded yet' : notYetRecorded ? `${plural(item.attended, 'person', 'people')} so far. ${notYetRecorded}: until then this can change, and feedback and training records do not show it.` : plural(item.attended, 'person', 'people')}
+            </Fact>
+          )}
         </dl>
         <ul class="actions plain" aria-label={`Actions for ${s.title}`}>
           <ManageLinks s={s} ended={ended} />

@@ -8,7 +8,7 @@ import { AREAS, bookingEndsAt, Course, CreateCourseInput, CreateSessionInput, ty
 import { api, ApiError } from '../../api.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../../load.js';
 import { described, errorFor, Field, FieldNotes, messageOf, Status, TextField, TimeZoneList, toFieldErrors, useApp, useFocusLater, type FieldError } from '../../components.js';
-import { addDays, formatLongDay, modeLabel, wallClock, zonedIso } from '../../format.js';
+import { addDays, formatLongDay, modeLabel, skippedTime, skippedTimeWords, wallClock, zonedIso } from '../../format.js';
 import { TrainersField } from './TrainersField.js';
 import { serverNow } from '../../clock.js';
 
@@ -135,6 +135,12 @@ const UNIT_MESSAGES: Record<string, string> = {
   'offer-hold': 'How long an offered seat is held must be a whole number of minutes from 5 to 20160 (14 days)',
 };
 
+/** What to do about a time the clocks skip: "Choose a start time before 01:00 or from 02:00." */
+export function skippedTimeAdvice(what: string, timeZone: string, day: string, time: string): string {
+  const gap = skippedTime(day, time, timeZone);
+  return gap ? `Choose ${what} before ${gap.from} or from ${gap.to}.` : '';
+}
+
 /** The longest a new session may run past midnight, from an end time before its start time (see toInput). */
 const MAX_PAST_MIDNIGHT_HOURS = 12;
 
@@ -156,8 +162,24 @@ export function toInput(v: SessionValues): { input: CreateSessionInput; errors: 
     if (dayGiven && timeGiven(v.start) && timeGiven(v.end)) {
       startsAt = zonedIso(v.date, v.start, tz);
       endsAt = zonedIso(endDay(v, v.date), v.end, tz);
+      // A time the clocks skip is said as such, not as what the time it would become leads to ("the end must be after the start").
+      const startGap = skippedTimeWords(v.date, v.start, tz);
+      const endGap = skippedTimeWords(endDay(v, v.date), v.end, tz);
+      if (startGap) {
+        found.push({ field: 'start', message: `${startGap} ${skippedTimeAdvice('a start time', tz, v.date, v.start)}` });
+        startsAt = null;
+      }
+      if (endGap) {
+        found.push({ field: 'end', message: `${endGap} ${skippedTimeAdvice('an end time', tz, endDay(v, v.date), v.end)}` });
+        endsAt = null;
+      }
     }
     closesAt = v.closesDate ? zonedIso(v.closesDate, v.closesTime || '00:00', tz) : null;
+    const closesGap = v.closesDate && /^\d{4}-\d{2}-\d{2}$/.test(v.closesDate) && timeGiven(v.closesTime) ? skippedTimeWords(v.closesDate, v.closesTime, tz) : null;
+    if (closesGap) {
+      found.push({ field: 'closes-time', message: `${closesGap} ${skippedTimeAdvice('a time', tz, v.closesDate, v.closesTime)}` });
+      closesAt = null;
+    }
   } catch {
     found.push({ field: 'timeZone', message: 'Time zone must be written as region and city, such as Europe/London' });
   }
@@ -274,33 +296,42 @@ export function apiFieldErrors(err: unknown, fallback = 'title'): FieldError[] |
 
 export { SaveFailure } from '../../load.js';
 
+/**
+ * Whether the session on `day`, at the form's times, starts in the past by the server's clock:
+ * `bookable` when people can still book it while enough of it is left to attend (the server's
+ * own rule, bookingEndsAt), `unbookable` when no one can; null while its start is still to come
+ * or cannot be worked out. Another day of a series has its cut-off the same time before its
+ * start as the form's date has (as the server moves it for each date).
+ */
+export function pastStart(v: SessionValues, day: string): 'bookable' | 'unbookable' | null {
+  const tz = v.timeZone || 'Europe/London';
+  let start: string | null;
+  try {
+    start = zonedIso(day, v.start, tz);
+  } catch {
+    return null;
+  }
+  if (start === null || !(Date.parse(start) < serverNow())) return null;
+  try {
+    const percent = v.threshold.trim().replace(/\s*%$/, '');
+    const threshold = percent ? Number(percent) / 100 : NaN;
+    const endsAt = zonedIso(endDay(v, day), v.end, tz);
+    if (endsAt === null) return 'unbookable';
+    const firstStart = zonedIso(v.date, v.start, tz);
+    const closes = v.closesDate ? zonedIso(v.closesDate, v.closesTime || '00:00', tz) : null;
+    const bookingClosesAt = closes === null || firstStart === null ? null : new Date(Date.parse(closes) - Date.parse(firstStart) + Date.parse(start)).toISOString();
+    const till = bookingEndsAt({ startsAt: start, endsAt, bookingClosesAt, attendanceThreshold: Number.isFinite(threshold) ? threshold : 0.75 });
+    return Date.parse(till) > serverNow() ? 'bookable' : 'unbookable';
+  } catch {
+    return 'unbookable';
+  }
+}
+
 /** The form's fields; `set` changes one value. `sessionId`: the session edited or copied (its trainers are named from it). */
 export function SessionFields({ values, set, errors, sessionId }: { values: SessionValues; set: (patch: Partial<SessionValues>) => void; errors: FieldError[]; sessionId?: string }) {
   const v = values;
   const text = (k: keyof SessionValues) => ({ value: v[k] as string, onInput: (e: Event) => set({ [k]: (e.currentTarget as HTMLInputElement).value } as Partial<SessionValues>) });
-  const startsAt = (() => {
-    try {
-      return zonedIso(v.date, v.start, v.timeZone || 'Europe/London');
-    } catch {
-      return null;
-    }
-  })();
-  const inPast = startsAt !== null && Date.parse(startsAt) < serverNow();
-  // Begun, it can still be booked while enough of it is left to attend (the server's own rule).
-  const bookableTill = ((start: string | null) => {
-    if (!inPast || start === null) return null;
-    try {
-      const tz = v.timeZone || 'Europe/London';
-      const percent = v.threshold.trim().replace(/\s*%$/, '');
-      const threshold = percent ? Number(percent) / 100 : NaN;
-      const endsAt = zonedIso(endDay(v, v.date), v.end, tz);
-      if (endsAt === null) return null;
-      return bookingEndsAt({ startsAt: start, endsAt, bookingClosesAt: v.closesDate ? zonedIso(v.closesDate, v.closesTime || '00:00', tz) : null, attendanceThreshold: Number.isFinite(threshold) ? threshold : 0.75 });
-    } catch {
-      return null;
-    }
-  })(startsAt);
-  const stillBookable = bookableTill !== null && Date.parse(bookableTill) > serverNow();
+  const past = pastStart(v, v.date);
   return (
     <>
       <TextField id="title" label="Title" maxLength={200} error={errorFor(errors, 'title')} {...text('title')} />
@@ -325,8 +356,8 @@ export function SessionFields({ values, set, errors, sessionId }: { values: Sess
         <TextField id="start" label="Start time" type="time" error={errorFor(errors, 'start')} {...text('start')} />
         <TextField id="end" label="End time" type="time" hint={/^\d{4}-\d{2}-\d{2}$/.test(values.date) && endDay(values, values.date) !== values.date ? `The next day, ${formatLongDay(endDay(values, values.date))}.` : undefined} error={errorFor(errors, 'end')} {...text('end')} />
       </div>
-      <div role="status" class={inPast ? 'notice notice-warning' : 'status-empty'}>
-        {inPast && <p>{stillBookable ? 'This start time is in the past: people can book it only while enough of it is left to attend.' : 'This start time is in the past: no one will be able to book it.'}</p>}
+      <div role="status" class={past ? 'notice notice-warning' : 'status-empty'}>
+        {past && <p>{past === 'bookable' ? 'This start time is in the past: people can book it only while enough of it is left to attend.' : 'This start time is in the past: no one will be able to book it.'}</p>}
       </div>
       <TextField id="timeZone" label="Time zone" hint="The zone the times above are in, written as region and city, such as Europe/London: choose one from the list, or type another." spellcheck={false} autocomplete="off" list="time-zones" error={errorFor(errors, 'timeZone')} {...text('timeZone')} />
       <TimeZoneList id="time-zones" />
