@@ -178,20 +178,27 @@ export function heldSeatsReleasedAt(s: { holdsReleaseAt: string | null; bookingC
 }
 
 /**
- * When booking a session closes: at its booking cut-off, or else once too little of it is left
- * for someone arriving then to attend enough of it (its attendance threshold: a session
- * attended for less is recorded as missed, server/attendance/compute.ts), and at its end in
- * any case, whichever comes first (ISO instants). An hour at 0.75 closes a quarter of an hour
- * after it starts; at 1 (all of it) it closes as it starts; at 0 at its end. Booking is open
- * while this is still to come. The server stores it with each session (`booking_ends_at`, so
- * lists can filter by it) and refuses booking, and the waitlist stops moving, from then on.
+ * When booking a session closes: at its booking cut-off, when it sets one before its end, else
+ * at its end (ISO instants). Booking is open while this is still to come: a session under way
+ * can be booked to its last minute (someone arriving late may still want what is left of it),
+ * and the page warns who books after `lastUsefulAt` that they will not count as having
+ * attended. The server stores it with each session (`booking_ends_at`, so lists can filter by
+ * it) and refuses booking from then on.
  */
-export function bookingEndsAt(s: { startsAt: string; endsAt: string; bookingClosesAt: string | null; attendanceThreshold: number }): string {
+export function bookingEndsAt(s: { startsAt: string; endsAt: string; bookingClosesAt: string | null; attendanceThreshold?: number }): string {
+  return s.bookingClosesAt !== null && s.bookingClosesAt < s.endsAt ? s.bookingClosesAt : s.endsAt;
+}
+
+/**
+ * The last moment someone arriving can still attend enough of a session to count as having
+ * attended it (its attendance threshold: a session attended for less is recorded as missed,
+ * server/attendance/compute.ts). An hour at 0.75 is a quarter of an hour after it starts; at 1
+ * (all of it) as it starts; at 0 its end. Booking stays open after it (bookingEndsAt).
+ */
+export function lastUsefulAt(s: { startsAt: string; endsAt: string; attendanceThreshold: number }): string {
   const start = Date.parse(s.startsAt);
   const end = Date.parse(s.endsAt);
-  const lastUseful = new Date(end - Math.round(Math.min(1, Math.max(0, s.attendanceThreshold)) * (end - start))).toISOString();
-  const cutOff = s.bookingClosesAt !== null && s.bookingClosesAt < s.endsAt ? s.bookingClosesAt : s.endsAt;
-  return lastUseful < cutOff ? lastUseful : cutOff;
+  return new Date(end - Math.round(Math.min(1, Math.max(0, s.attendanceThreshold)) * (end - start))).toISOString();
 }
 
 /**
@@ -227,7 +234,7 @@ export const Session = z.object({
   waitlistPolicy: z.enum(['auto', 'offer']),
   offerHoldMinutes: z.number(),
   bookingClosesAt: z.string().nullable(),
-  /** When booking actually closes (bookingEndsAt): the cut-off, or once too little of the session is left to attend enough of it, or its end. */
+  /** When booking actually closes (bookingEndsAt): the cut-off, when it comes before the end, else the end. */
   bookingEndsAt: z.string(),
   holdsReleaseAt: z.string().nullable(),
   roomKind: z.enum(['webinar', 'workshop']),
@@ -301,7 +308,7 @@ export const SessionQuery = z.object({
   bookingOpen: z
     .enum(['true', 'false'])
     .optional()
-    .describe('true: only sessions that can still be booked now (not cancelled, and before their bookingEndsAt: the booking cut-off, or once too little of it is left to attend enough of it by its attendance threshold, or its end); cancelled sessions are left out even with includeCancelled'),
+    .describe('true: only sessions that can still be booked now (not cancelled, and before their bookingEndsAt: the booking cut-off, else their end); cancelled sessions are left out even with includeCancelled'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });

@@ -43,6 +43,7 @@ import * as m1401auditDetail from './20261214_01_audit_detail.js';
 import * as m1402former from './20261214_02_former_details.js';
 import * as m1501cancellation from './20261215_01_session_cancellation.js';
 import * as m1502certTimes from './20261215_02_certificate_times.js';
+import * as m1601openToEnd from './20261216_01_booking_open_to_end.js';
 
 export const migrations: Record<string, Migration> = {
   '20261124_01_accounts_catalogue': m01,
@@ -84,4 +85,5 @@ export const migrations: Record<string, Migration> = {
   '20261214_02_former_details': m1402former,
   '20261215_01_session_cancellation': m1501cancellation,
   '20261215_02_certificate_times': m1502certTimes,
+  '20261216_01_booking_open_to_end': m1601openToEnd,
 };

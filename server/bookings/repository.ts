@@ -68,18 +68,18 @@ export function holdsReleaseAt(s: Pick<SeatStateRow, 'holds_release_at' | 'booki
   return heldSeatsReleasedAt({ holdsReleaseAt: s.holds_release_at, bookingClosesAt: s.booking_closes_at, endsAt: s.ends_at });
 }
 /**
- * When booking a session closes (`booking_ends_at`, stored with it): its cut-off, or once too
- * little of it is left to attend enough of it, or its end (shared/sessions.ts, bookingEndsAt).
- * For the row of a session being written: the stored value is read everywhere else.
+ * When booking a session closes (`booking_ends_at`, stored with it): its cut-off, when before
+ * its end, else its end (shared/sessions.ts, bookingEndsAt). For the row of a session being
+ * written: the stored value is read everywhere else.
  */
 export function bookingEndsOf(s: Pick<SessionRow, 'starts_at' | 'ends_at' | 'booking_closes_at' | 'attendance_threshold'>): string {
   return bookingEndsAt({ startsAt: s.starts_at, endsAt: s.ends_at, bookingClosesAt: s.booking_closes_at, attendanceThreshold: Number(s.attendance_threshold) });
 }
 
 /**
- * When a session's queue stops moving: once too little of it is left to attend enough of it,
- * or at its end (bookingEndsOf without the cut-off, which does not stop the queue). A seat
- * freed from then goes to no one (service.ts, tooLateToAttend); a booking's `queueEndsAt`.
+ * When a session's queue stops moving: at its end (bookingEndsOf without the cut-off, which
+ * does not stop the queue). A seat freed from then goes to no one (service.ts,
+ * tooLateToAttend); a booking's `queueEndsAt`.
  */
 export function queueEndsOf(s: Pick<SessionRow, 'starts_at' | 'ends_at' | 'attendance_threshold'>): string {
   return bookingEndsOf({ ...s, booking_closes_at: null });

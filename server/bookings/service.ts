@@ -109,9 +109,9 @@ export type BookAnswer = { results: (BookingOutcome | BookingFailure)[] } | { er
 /** Why nobody can book `seat` on `s` now, if so. */
 function closedFor(s: SessionRow, seat: SeatKind, now: Date): AppError | null {
   if (s.status === 'cancelled') return new AppError('session_cancelled', 'This session has been cancelled.');
-  // Booking closes at the cut-off, or once too little is left to attend enough of the session
-  // (a seat then is no use to anyone: they would be recorded as having missed it), and at its
-  // end in any case (booking_ends_at, stored with the session).
+  // Booking closes at the cut-off, when the session sets one before its end, else at its end
+  // (booking_ends_at, stored with the session). A session under way can be booked to its
+  // last minute: the session page warns who would arrive too late to count as attending.
   if (now.toISOString() >= s.booking_ends_at) return bookingClosed(s, now);
   if (!seatsOfMode(s.mode).includes(seat) || capacityOf(s, seat) === 0) {
     return new AppError('validation_failed', `This session has no ${seatWord(seat)} seats.`, { issues: [{ path: 'seat', message: 'not offered by this session' }] });
@@ -320,7 +320,8 @@ export function book(deps: Deps, request: BookRequest): Promise<BookAnswer> {
  * The waitlist rule. While a seat of this kind is free to someone in the queue, the first
  * such person in queue order gets it: confirmed straight away (policy `auto`, or once the
  * session has begun), or offered until an expiry (policy `offer`), never past the start;
- * not once too little of the session is left to attend enough of it (tooLateToAttend).
+ * not once the session is over (tooLateToAttend): while booking is open, the queue moves,
+ * so a seat freed late goes to whoever waited, not to whoever books it first.
  * People whose organisation cannot use a held seat are passed over for that seat only.
  * Returns the seat state it leaves behind (read under the lock), for the caller to reuse.
  */
@@ -328,9 +329,7 @@ export async function promoteWaitlist(trx: Trx, deps: Deps, s: SessionRow, seat:
   const now = deps.now();
   // `known`: the caller has just read the state under this lock. It is kept current below.
   const state = known ?? (await seatState(trx, deps, s, seat));
-  // Once too little of the session is left for anyone to attend enough of it (its attendance
-  // threshold), a freed seat is no use to anyone: no one is told they have one minutes before
-  // the end, to be recorded absent after it.
+  // Once the session is over, a freed seat is no use to anyone.
   if (tooLateToAttend(s, now)) return state;
   let queue: Awaited<ReturnType<typeof repo.waitlist>> | undefined;
   while (state.waitlisted > 0 && state.capacity - state.confirmed - state.offered > 0) {
@@ -359,26 +358,21 @@ export async function promoteWaitlist(trx: Trx, deps: Deps, s: SessionRow, seat:
 }
 
 /**
- * Whether booking has closed because too little of the session is left at `now` to attend
- * enough of it (its attendance threshold), or it is over: from then a seat is no use to anyone.
- * Read from the session's own times, not its cut-off: a seat freed after an early cut-off
- * still goes to the queue.
+ * Whether the session is over at `now`: from then a seat is no use to anyone. Read from the
+ * session's own times, not its cut-off: a seat freed after an early cut-off still goes to the
+ * queue.
  */
 export function tooLateToAttend(s: Pick<SessionRow, 'starts_at' | 'ends_at' | 'attendance_threshold'>, now: Date): boolean {
   return now.toISOString() >= repo.queueEndsOf(s);
 }
 
 /**
- * Why booking `s` is refused at `now`, once its booking_ends_at has come: which of the three
- * closed it (its end; else its cut-off, when that came first; else too little left), as the
- * session's page and card say it (web/src/pages/SessionsPage.tsx, whyBookingClosed).
+ * Why booking `s` is refused at `now`, once its booking_ends_at has come: which of the two
+ * closed it (its end; else its cut-off, when that came first), as the session's page and card
+ * say it (web/src/pages/SessionsPage.tsx, whyBookingClosed).
  */
 function bookingClosed(s: SessionRow, now: Date): AppError {
   if (now.toISOString() >= s.ends_at) return new AppError('booking_closed', 'This session has ended: it can no longer be booked.');
-  if (s.booking_ends_at !== s.booking_closes_at) {
-    const share = Math.round(Number(s.attendance_threshold) * 100);
-    return new AppError('booking_closed', `Too little of this session is left to attend enough of it (${share}% of it counts as attending): it can no longer be booked.`);
-  }
   return new AppError('booking_closed', 'Booking for this session has closed.');
 }
 

@@ -109,7 +109,7 @@ export interface SessionFilter {
   includeCancelled?: boolean;
   /**
    * Only sessions open for booking at this instant: scheduled, and before their booking_ends_at
-   * (their cut-off, or once too little is left to attend enough of them, or their end),
+   * (their cut-off, when before their end, else their end),
    * whatever `includeCancelled` says.
    */
   openAt?: string;
@@ -127,8 +127,7 @@ function filtered(db: Q, f: SessionFilter, patterns: string[] = (f.words ?? []).
   if (f.courseId) q = q.where('course_id', '=', f.courseId);
   if (f.area) q = q.where('area', '=', f.area);
   if (!f.includeCancelled || f.openAt) q = q.where('status', '=', 'scheduled');
-  // Open while the moment booking closes (its cut-off, or once too little is left to attend
-  // enough of it, or its end: booking_ends_at) is still to come.
+  // Open while the moment booking closes (its cut-off, else its end: booking_ends_at) is still to come.
   if (f.openAt) q = q.where('booking_ends_at', '>', f.openAt);
   // Case is folded for every letter, not only ASCII, and text is taken in Unicode's composed
   // form (NFC), as the patterns are (db/like.ts), so an "é" stored as "e" and a combining

@@ -1,8 +1,10 @@
 /**
  * The migration that stores when booking closes (`booking_ends_at`) fills it in for the
- * sessions already there, by the same rule new ones are written with: cut-off, or once too
- * little is left to attend enough of the session, or its end; and a list of sessions open for
- * booking then reads it. On the database under test (SQLite, or PostgreSQL with TEST_DATABASE).
+ * sessions already there, by the rule of its day (cut-off, or once too little was left to
+ * attend enough of the session, or its end); the later one (20261216_01) sets it again by the
+ * rule new sessions are written with now (CONTRACT: open until the session ends, unless it
+ * sets an earlier cut-off); and a list of sessions open for booking then reads it. On the
+ * database under test (SQLite, or PostgreSQL with TEST_DATABASE).
  */
 import { Migrator, type Kysely } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -30,7 +32,7 @@ async function database(): Promise<Db> {
 }
 
 describe('migration 20261212_01_booking_ends_at', () => {
-  it('fills in booking_ends_at for every existing session by the rule, more than one batch of them, and the open list uses it', async () => {
+  it('fills in booking_ends_at for every existing session, more than one batch of them; the later migration sets it by the rule as it now is, and the open list uses it', async () => {
     const db = await database();
     const before = Object.keys(migrations).filter((name) => name < '20261212_01_booking_ends_at');
     const migrator = new Migrator({ db: db.db as Kysely<Database>, provider: { getMigrations: async () => Object.fromEntries(before.map((n) => [n, migrations[n]!])) } });
@@ -54,16 +56,22 @@ describe('migration 20261212_01_booking_ends_at', () => {
     });
     const raw = db.db as unknown as Kysely<Record<string, Record<string, unknown>>>;
     for (let i = 0; i < rows.length; i += 200) await raw.insertInto('sessions').values(rows.slice(i, i + 200)).execute();
+    // Up to the rule of 20261212_01's day: closed once too little was left to attend enough.
+    const upTo = Object.keys(migrations).filter((name) => name < '20261216_01_booking_open_to_end');
+    const then = await new Migrator({ db: db.db as Kysely<Database>, provider: { getMigrations: async () => Object.fromEntries(upTo.map((n) => [n, migrations[n]!])) } }).migrateToLatest();
+    expect(then.error).toBeUndefined();
+    const old = ['2026-02-01T09:17:30.000Z', '2026-02-01T08:52:30.000Z', '2026-02-01T08:00:00.000Z', '2026-02-03T17:00:00.000Z'];
+    expect((await db.db.selectFrom('sessions').select('booking_ends_at').orderBy('id').execute()).map((r, i) => r.booking_ends_at === old[i % 4])).not.toContain(false);
     await migrateToLatest(db.db);
     const stored = await db.db.selectFrom('sessions').select(['id', 'booking_ends_at']).orderBy('id').execute();
     expect(stored).toHaveLength(1203);
-    const want = ['2026-02-01T09:17:30.000Z', '2026-02-01T08:52:30.000Z', '2026-02-01T08:00:00.000Z', '2026-02-03T17:00:00.000Z'];
+    const want = ['2026-02-01T10:25:00.000Z', '2026-02-01T10:00:00.000Z', '2026-02-01T08:00:00.000Z', '2026-02-03T17:00:00.000Z'];
     expect(stored.map((r, i) => r.booking_ends_at === want[i % 4])).not.toContain(false);
     // The same rule as the app writes new sessions with.
     expect(shapes.map((s) => bookingEndsAt({ startsAt: s.start, endsAt: s.end, bookingClosesAt: s.closes, attendanceThreshold: s.threshold }))).toEqual(want);
     // Every session written from now on names it: the column has no default to fall back on (PostgreSQL; SQLite cannot drop one).
     if (usePostgres) await expect(raw.insertInto('sessions').values({ ...rows[0]!, id: 'no-end' }).execute()).rejects.toThrow(/booking_ends_at/);
-    // The list of sessions open for booking reads it: the first and last shapes only.
+    // The list of sessions open for booking reads it: all but the one whose cut-off has passed.
     let t: TestContext | null = await makeTestContext({ now, database: db });
     cleanups.push(() => t?.close());
     const staff = await t.user('staff', (await t.org()).id);
@@ -72,7 +80,7 @@ describe('migration 20261212_01_booking_ends_at', () => {
       expect(r.status).toBe(200);
       return r.json.total;
     };
-    expect([await open('Kestrel'), await open('Osprey'), await open('Heron'), await open('Plover')]).toEqual([301, 0, 0, 300]);
+    expect([await open('Kestrel'), await open('Osprey'), await open('Heron'), await open('Plover')]).toEqual([301, 301, 0, 300]);
     await t.close();
     t = null;
   });

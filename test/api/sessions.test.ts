@@ -162,9 +162,8 @@ describe('listing sessions', () => {
     await t.session({ title: 'Open', startsAt: '2026-03-10T16:00:00Z', endsAt: '2026-03-10T17:00:00Z' });
     await t.session({ title: 'Cut-off to come', startsAt: '2026-03-11T16:00:00Z', endsAt: '2026-03-11T17:00:00Z', bookingClosesAt: '2026-03-05T12:00:00Z' });
     await t.session({ title: 'Cut-off passed', startsAt: '2026-03-12T16:00:00Z', endsAt: '2026-03-12T17:00:00Z', bookingClosesAt: '2026-02-28T12:00:00Z' });
-    // Under way, and too little of it left to attend enough (75%) of it: closed.
+    // Under way: open until it ends (CONTRACT), whatever is left of it to attend.
     await t.session({ title: 'Running now', startsAt: '2026-03-01T08:30:00Z', endsAt: '2026-03-01T10:00:00Z' });
-    // Under way, with enough of it left: open until 09:17:30.
     await t.session({ title: 'Just begun', startsAt: '2026-03-01T08:55:00Z', endsAt: '2026-03-01T10:25:00Z' });
     await t.session({ title: 'Over', startsAt: '2026-02-20T16:00:00Z', endsAt: '2026-02-20T17:00:00Z' });
     const cancelled = await t.session({ title: 'Cancelled', startsAt: '2026-03-13T16:00:00Z', endsAt: '2026-03-13T17:00:00Z' });
@@ -177,12 +176,12 @@ describe('listing sessions', () => {
     };
     const from = encodeURIComponent('2026-03-01T09:00:00Z');
     expect(await titles(`from=${from}`)).toEqual(['Running now', 'Just begun', 'Open', 'Cut-off to come', 'Cut-off passed']);
-    expect(await titles(`from=${from}&bookingOpen=true`)).toEqual(['Just begun', 'Open', 'Cut-off to come']);
-    expect(await titles('bookingOpen=true&includeCancelled=true')).toEqual(['Just begun', 'Open', 'Cut-off to come']);
+    expect(await titles(`from=${from}&bookingOpen=true`)).toEqual(['Running now', 'Just begun', 'Open', 'Cut-off to come']);
+    expect(await titles('bookingOpen=true&includeCancelled=true')).toEqual(['Running now', 'Just begun', 'Open', 'Cut-off to come']);
     expect(await titles('bookingOpen=false')).toEqual(['Over', 'Running now', 'Just begun', 'Open', 'Cut-off to come', 'Cut-off passed']);
-    // The list moves with the clock: once too little is left of it, the one just begun is closed too.
-    t.clock.set('2026-03-01T09:17:30Z');
-    expect(await titles('bookingOpen=true')).toEqual(['Open', 'Cut-off to come']);
+    // The list moves with the clock: once one has ended, it is closed.
+    t.clock.set('2026-03-01T10:00:00Z');
+    expect(await titles('bookingOpen=true')).toEqual(['Just begun', 'Open', 'Cut-off to come']);
     // At the cut-off the session is no longer open.
     t.clock.set('2026-03-05T12:00:00Z');
     expect(await titles('bookingOpen=true')).toEqual(['Open']);
@@ -192,7 +191,7 @@ describe('listing sessions', () => {
     const param = doc.paths['/api/sessions'].get.parameters.find((p: { name: string }) => p.name === 'bookingOpen');
     expect(param).toMatchObject({ in: 'query', schema: { enum: ['true', 'false'] } });
     expect(JSON.stringify(param)).toMatch(/booking cut-off/);
-    expect(JSON.stringify(param)).toMatch(/too little of it is left to attend enough of it/);
+    expect(JSON.stringify(param)).toMatch(/else their end/);
   });
 
   it('leaves cancelled sessions out unless asked', async () => {
@@ -274,27 +273,29 @@ describe('booking cut-off and hold release are not after the end', () => {
   it('when booking closes (bookingEndsAt) follows every change of times, cut-off and threshold, in a series each date its own; the open list follows it', async () => {
     const trainer = await t.user('trainer');
     const staff = await t.user('staff', (await t.org()).id);
-    // 16:00 to 17:00 on 10 March, 75% to attend: booking closes at 16:15.
+    // 16:00 to 17:00 on 10 March: booking closes at its end, whatever its threshold (CONTRACT).
     const s = (await t.request('POST', '/api/sessions', { as: trainer, body: { ...online, title: 'Moving target', startsAt: '2026-03-10T16:00:00.000Z', endsAt: '2026-03-10T17:00:00.000Z' } })).json;
-    expect(s.bookingEndsAt).toBe('2026-03-10T16:15:00.000Z');
+    expect(s.bookingEndsAt).toBe('2026-03-10T17:00:00.000Z');
     const edit = async (body: Record<string, unknown>) => {
       const r = await t.request('PATCH', `/api/sessions/${s.id}`, { as: trainer, body });
       expect(r.status).toBe(200);
       return r.json.bookingEndsAt;
     };
-    expect(await edit({ attendanceThreshold: 0.5 })).toBe('2026-03-10T16:30:00.000Z');
-    expect(await edit({ startsAt: '2026-03-11T16:00:00.000Z', endsAt: '2026-03-11T18:00:00.000Z' })).toBe('2026-03-11T17:00:00.000Z');
+    expect(await edit({ attendanceThreshold: 0.5 })).toBe('2026-03-10T17:00:00.000Z');
+    expect(await edit({ startsAt: '2026-03-11T16:00:00.000Z', endsAt: '2026-03-11T18:00:00.000Z' })).toBe('2026-03-11T18:00:00.000Z');
     expect(await edit({ bookingClosesAt: '2026-03-09T12:00:00.000Z' })).toBe('2026-03-09T12:00:00.000Z');
     expect(await edit({ bookingClosesAt: null, attendanceThreshold: 0 })).toBe('2026-03-11T18:00:00.000Z');
     const openTitles = async () => (await t.request('GET', '/api/sessions?bookingOpen=true&q=Moving', { as: staff })).json.items.map((x: { title: string }) => x.title);
     t.clock.set('2026-03-11T17:59:00.000Z');
     expect(await openTitles()).toEqual(['Moving target']);
     await edit({ attendanceThreshold: 0.75 });
+    expect(await openTitles()).toEqual(['Moving target']);
+    await edit({ bookingClosesAt: '2026-03-11T17:30:00.000Z' });
     expect(await openTitles()).toEqual([]);
     t.clock.set('2026-03-01T09:00:00.000Z');
     const series = await t.request('POST', '/api/sessions/series', { as: trainer, body: { session: { ...online, attendanceThreshold: 1 }, occurrences: [{ startsAt: '2026-03-17T16:00:00.000Z', endsAt: '2026-03-17T17:00:00.000Z' }, { startsAt: '2026-03-24T09:00:00.000Z', endsAt: '2026-03-24T12:00:00.000Z' }] } });
     expect(series.status).toBe(201);
-    expect(series.json.items.map((x: { bookingEndsAt: string }) => x.bookingEndsAt)).toEqual(['2026-03-17T16:00:00.000Z', '2026-03-24T09:00:00.000Z']);
+    expect(series.json.items.map((x: { bookingEndsAt: string }) => x.bookingEndsAt)).toEqual(['2026-03-17T17:00:00.000Z', '2026-03-24T12:00:00.000Z']);
   });
 
   it('an edit may not set a cut-off or hold release after the (new) end', async () => {

@@ -183,7 +183,7 @@ describe.skipIf(!browserAvailable)('session form: trainers, room, attendance nee
     await signInAt(page, trainer, '/sessions/new');
     await page.getByRole('heading', { level: 1, name: 'New session' }).waitFor();
     await page.locator('#course').waitFor();
-    expect(await page.locator('#closes-date-hint').innerText()).toBe('Empty: booking closes once too little of the session is left for someone arriving to count as attended (with 75% needed, 15 minutes into an hour).');
+    expect(await page.locator('#closes-date-hint').innerText()).toBe('Empty: booking stays open until the session ends. Someone booking once too little of it is left to count as attended (with 75% needed, 15 minutes into an hour) is told so first.');
     await typeInto(page, 'Title', 'Recorded afterwards');
     await tabTo(page, 'Date');
     await page.getByLabel('Date', { exact: true }).fill(daysFromNow(-3).slice(0, 10));

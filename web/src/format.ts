@@ -150,8 +150,6 @@ export function placesGivenUp(n: number, one: string, many: string): string {
 /** Names or titles as one English list: "A", "A and B", "A, B and C". */
 export const listOf = (items: readonly string[]): string => new Intl.ListFormat('en-GB', { type: 'conjunction' }).format(items);
 
-/** Why booking closes, or a queue stops, once too little of a session is left, in words: "less than 75% of it is left, and at least 75% must be attended to count". */
-export const tooLittleLeft = (share: string) => `less than ${share} of it is left, and at least ${share} must be attended to count`;
 
 /**
  * The hour the clocks skip: when `time` on `day` is no time at all in `timeZone` (01:30 on the

@@ -5,7 +5,7 @@ import { Booking, BookingList } from '../../../shared/bookings.js';
 import { api } from '../api.js';
 import { AddToCalendar, JoinNow, TranscriptLink } from '../calendarLinks.js';
 import { Badge, ConfirmButton, DownloadAnchor, DownloadMessages, Fact, messageOf, PageHeading, Status, useApp, useDownloadLink, useFocusLater, When } from '../components.js';
-import { formatDateTime, formatLongDay, listOf, ordinal, seatLabel, statusLabel, tooLittleLeft } from '../format.js';
+import { formatDateTime, formatLongDay, listOf, ordinal, seatLabel, statusLabel } from '../format.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../load.js';
 import { Link } from '../router.js';
 import { AttendedTable, attendedSummary } from '../accounts/AttendedTable.js';
@@ -151,9 +151,6 @@ function badgeWords(b: Booking, lapsed: boolean): string {
   return statusLabel[b.status];
 }
 
-/** "75%": the share of a session that must be attended, as a booking's session tells it (its queue stops when less than that is left). */
-const queueShare = (s: Booking['session']) => `${Math.round(((Date.parse(s.endsAt) - Date.parse(s.queueEndsAt)) / (Date.parse(s.endsAt) - Date.parse(s.startsAt))) * 100)}%`;
-
 export function BookingDetails({ b, headingLevel, onChanged, onRefused, hideSessionFacts, note, lapseNoticeId }: { b: Booking; headingLevel: 3 | null; onChanged: (b: Booking, message: string) => void; onRefused: (b: Booking, refusal: unknown) => Promise<unknown> | unknown; hideSessionFacts?: boolean; note?: ComponentChildren; lapseNoticeId?: string }) {
   const { action, doing, run } = useBookingActions(onChanged, onRefused);
   const busy = action.busy;
@@ -161,12 +158,10 @@ export function BookingDetails({ b, headingLevel, onChanged, onRefused, hideSess
   const s = b.session;
   const headingId = `booking-${b.id}-title`;
   const mineToAnswer = b.userId === me.id;
-  // Renders again as the queue stops and as the session ends, while the page is open.
-  const now = Math.max(useClockPast([b.status === 'waitlisted' ? Date.parse(s.queueEndsAt) : null, Date.parse(s.endsAt)]), serverNow());
+  // Renders again as the session ends, while the page is open (its queue moves until then: queueEndsAt).
+  const now = Math.max(useClockPast([Date.parse(s.endsAt)]), serverNow());
   // A seat on a session that is over is not cancelled: its attendance is recorded instead.
   const ended = Date.parse(s.endsAt) <= now;
-  // Once too little of it is left to attend enough of it, a seat that comes free goes to no one: a queue place waits for nothing.
-  const queueOver = !ended && b.status === 'waitlisted' && s.status !== 'cancelled' && Date.parse(s.queueEndsAt) <= now;
   // An offer whose time has run out can no longer be accepted: it is said, and not offered.
   const lapsed = useOfferLapsed(b);
   const lapsedNotice = b.status === 'offered' && b.offerExpiresAt && lapsed && (
@@ -183,7 +178,7 @@ export function BookingDetails({ b, headingLevel, onChanged, onRefused, hideSess
       )}
       <p class="booking-status">
         <Badge tone={lapsed ? 'cancelled' : b.status}>{badgeWords(b, lapsed)}</Badge>
-        {b.status === 'waitlisted' && b.position !== null && !ended && !queueOver && <span class="queue">{mineToAnswer ? 'You are' : `${b.userName} is`} {ordinal(b.position)} in the queue</span>}
+        {b.status === 'waitlisted' && b.position !== null && !ended && <span class="queue">{mineToAnswer ? 'You are' : `${b.userName} is`} {ordinal(b.position)} in the queue</span>}
         {s.status === 'cancelled' && <Badge tone="cancelled">Session cancelled</Badge>}
       </p>
       {b.status === 'cancelled' && <EndingNote b={b} mine={mineToAnswer} />}
@@ -197,8 +192,7 @@ export function BookingDetails({ b, headingLevel, onChanged, onRefused, hideSess
       {/* A queue place on a session that is over waits for nothing: it is said, not numbered. */}
       {b.status === 'waitlisted' && ended && <p>The session ended before a seat came free.</p>}
       {/* In the page while the place waits, so the queue stopping while the page is open is said. */}
-      {b.status === 'waitlisted' && !ended && s.status !== 'cancelled' && <div role="status">{queueOver && <p>No seat will be offered now: {tooLittleLeft(queueShare(s))} (a seat that comes free now goes to no one).</p>}</div>}
-      {b.status === 'waitlisted' && !ended && !queueOver && <p class="hint">{mineToAnswer ? 'You can add it to your calendar once you have a seat.' : `${b.userName} can add it to their calendar once they have a seat.`}</p>}
+      {b.status === 'waitlisted' && !ended && <p class="hint">{mineToAnswer ? 'You can add it to your calendar once you have a seat.' : `${b.userName} can add it to their calendar once they have a seat.`}</p>}
       <dl class="facts">
         {b.userId !== me.id && <Fact label="Person">{b.userName}</Fact>}
         {!hideSessionFacts && <Fact label="When"><When startsAt={s.startsAt} endsAt={s.endsAt} /></Fact>}

@@ -1,7 +1,7 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { z } from 'zod';
 import { BookInput, Booking, MAX_BOOK_AT_ONCE, BookingList, BookResult, BulkBookResult, HoldList, Roster, type RosterEntry } from '../../../shared/bookings.js';
-import { areaLabel, audienceWords, Session, type AlsoBooked, type SeatKind } from '../../../shared/sessions.js';
+import { areaLabel, audienceWords, lastUsefulAt, Session, type AlsoBooked, type SeatKind } from '../../../shared/sessions.js';
 import { Clash } from '../../../shared/timetables.js';
 import { AttendanceReport, MyCheckin } from '../../../shared/attendance.js';
 import { api } from '../api.js';
@@ -15,7 +15,7 @@ import { SessionMaterials } from '../materials/SessionMaterials.js';
 import { useFormsWithErrors } from '../materials/AddMaterialForms.js';
 import { BookingDetails, offerExpiry, offerLapsedAt, useClockPast, useOfferLapsed } from './BookingsPage.js';
 import { useFocusNoticeOnLapse } from './offerLapse.js';
-import { attendShare, closesForAttendance, FitNote, fitsOnlyOnline, heldForOthersOf, SeatsLeft, Waiting, whyBookingClosed } from './SessionsPage.js';
+import { arrivesTooLate, attendShare, FitNote, fitsOnlyOnline, heldForOthersOf, SeatsLeft, Waiting, whyBookingClosed } from './SessionsPage.js';
 import { serverNow } from '../clock.js';
 import { GiveToLead } from './GiveToLead.js';
 import { ManageLinks } from './trainer/manageLinks.js';
@@ -644,8 +644,9 @@ export function SessionPage({ id }: { id: string }) {
   const title = s ? s.title : page.error ? 'Session not available' : 'Session';
   const counts = s && chosenSeat ? countsFor(s, chosenSeat) : null;
   const full = counts ? counts.available <= 0 : false;
-  // Booking closes at its bookingEndsAt (cut-off, too little left to attend, or its end): the page changes then, as the server does.
-  const now = useClockPast(s ? [Date.parse(s.bookingEndsAt), Date.parse(s.endsAt)] : []);
+  // Booking closes at its bookingEndsAt (its cut-off, else its end): the page changes then, as
+  // the server does; and once too little is left to attend enough of it, it says so (lastUsefulAt).
+  const now = useClockPast(s ? [Date.parse(s.bookingEndsAt), Date.parse(s.endsAt), Date.parse(lastUsefulAt(s))] : []);
   const open = s && s.status === 'scheduled' && Date.parse(s.bookingEndsAt) > now;
   // Booking closing while the page is open takes the booking form (and an office's Book staff)
   // away: it is said in the live region below, and focus, were it in what went, goes there.
@@ -720,7 +721,6 @@ export function SessionPage({ id }: { id: string }) {
               {s.status === 'scheduled' && s.bookingEndsAt < s.endsAt && (
                 <Fact label={Date.parse(s.bookingEndsAt) <= now ? 'Booking closed' : 'Booking closes'}>
                   {formatDateTime(s.bookingEndsAt)}
-                  {closesForAttendance(s) && `, when less than ${attendShare(s)} of it is left (at least ${attendShare(s)} must be attended to count)`}
                 </Fact>
               )}
             </dl>
@@ -783,6 +783,12 @@ export function SessionPage({ id }: { id: string }) {
                 <>
                   {/* Their places elsewhere at the same time: no bar to booking this one too, but worth knowing first. */}
                   {s.alsoBooked && s.alsoBooked.length > 0 && <AlsoBookedNotice places={s.alsoBooked} />}
+                  {/* Open to its end, but someone arriving now cannot attend enough of it to count: said before they book. */}
+                  {arrivesTooLate(s, now) && (
+                    <p class="notice notice-warning" id="late-booking-note">
+                      Less than {attendShare(s)} of this session is left. You can still book and join for what remains, but it will not count as attended: at least {attendShare(s)} of it must be attended.
+                    </p>
+                  )}
                   <form onSubmit={book} noValidate data-goes-when-booking-closes>
                     {s.mode === 'hybrid' && chosenSeat && <SeatChoice s={s} name="seat" value={chosenSeat} onChange={setSeat} />}
                     <p class="hint" id="book-hint">

@@ -1,12 +1,12 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { z } from 'zod';
-import { Area, AREAS, areaLabel, audienceWords, Course, Mode, SessionList, SessionQuery, type Session } from '../../../shared/sessions.js';
+import { Area, AREAS, areaLabel, audienceWords, Course, lastUsefulAt, Mode, SessionList, SessionQuery, type Session } from '../../../shared/sessions.js';
 import { BookingList, type Booking } from '../../../shared/bookings.js';
 import { api } from '../api.js';
 import { described, errorFor, ErrorSummary, Fact, Field, type FieldError, PageHeading, TextField, useApp, When } from '../components.js';
 import { Pagination } from '../pagination.js';
 import { Loaded, Retry, useLoad } from '../load.js';
-import { dayInEngland, ENGLAND, formatDateTime, formatTimeRange, modeLabel, ordinal, plural, seatLabel, tooLittleLeft, viewerZone } from '../format.js';
+import { dayInEngland, ENGLAND, formatDateTime, formatTimeRange, modeLabel, ordinal, plural, seatLabel, viewerZone } from '../format.js';
 import { serverNow } from '../clock.js';
 import { Link, navigate } from '../router.js';
 import { fitHeadline } from '../timetable/FitNote.js';
@@ -31,30 +31,33 @@ export function seatSummary(s: Session) {
   });
 }
 
-type ClosingFacts = Pick<Session, 'endsAt' | 'bookingClosesAt' | 'bookingEndsAt' | 'attendanceThreshold'>;
-
-/** Whether what closes booking on `s` (its bookingEndsAt) is too little being left to attend, rather than its cut-off or its end. */
-export const closesForAttendance = (s: ClosingFacts) => s.bookingEndsAt < s.endsAt && s.bookingEndsAt !== s.bookingClosesAt;
+type ClosingFacts = Pick<Session, 'endsAt' | 'bookingClosesAt' | 'bookingEndsAt'>;
 
 /** "75%": how much of a session counts as attending it. */
 export const attendShare = (s: Pick<Session, 'attendanceThreshold'>) => `${Math.round(s.attendanceThreshold * 100)}%`;
 
 /**
+ * Whether someone booking `s` at `now` arrives too late to attend enough of it to count as
+ * having attended (its attendance threshold: shared/sessions.ts, lastUsefulAt), while it is
+ * still on: booking stays open to its end (the service's rule), and the page says so first.
+ */
+export const arrivesTooLate = (s: Pick<Session, 'startsAt' | 'endsAt' | 'attendanceThreshold'>, now: number) => Date.parse(lastUsefulAt(s)) <= now && now < Date.parse(s.endsAt);
+
+/**
  * Why a session can no longer be booked, as the server says when refusing (its bookingEndsAt
- * has come: it has ended, its booking cut-off has passed, or too little of it is left to attend
- * enough of it), in words to follow "Closed: " or "Booking … is closed: "; null while it can be.
+ * has come: it has ended, or its booking cut-off has passed), in words to follow "Closed: " or
+ * "Booking … is closed: "; null while it can be.
  */
 export function whyBookingClosed(s: ClosingFacts, now: number): string | null {
   if (Date.parse(s.endsAt) <= now) return 'this session has ended';
   if (Date.parse(s.bookingEndsAt) > now) return null;
-  if (closesForAttendance(s)) return tooLittleLeft(attendShare(s));
   return `booking closed on ${formatDateTime(s.bookingEndsAt)}`;
 }
 
 /**
  * Why a session listed can no longer be booked (whyBookingClosed), in words for its card; null
- * while it can be. The list shows sessions not yet over (from today), so one under way with
- * too little left of it may be among them, and with an earlier From, those already over.
+ * while it can be. The list shows sessions not yet over (from today), so one whose cut-off has
+ * passed may be among them, and with an earlier From, those already over.
  */
 export function bookingClosed(s: ClosingFacts, now: number): string | null {
   const why = whyBookingClosed(s, now);

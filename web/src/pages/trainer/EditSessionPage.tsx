@@ -250,7 +250,7 @@ const PARTS: Part[] = [
     // On the session's clock: another zone is another instant.
     of: ({ v }) => (v.closesDate || v.closesTime ? [v.closesDate, v.closesTime, zoneOf(v)].join(' ') : ''),
     field: () => 'closes-date',
-    words: ({ v }) => (v.closesDate ? `${longDay(v.closesDate)} at ${v.closesTime}` : 'once too little of the session is left to count as attended'),
+    words: ({ v }) => (v.closesDate ? `${longDay(v.closesDate)} at ${v.closesTime}` : 'when the session ends'),
     send: (i, _, b) => void (b.bookingClosesAt = i.bookingClosesAt ?? null),
   },
   {

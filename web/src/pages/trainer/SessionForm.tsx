@@ -298,8 +298,8 @@ export { SaveFailure } from '../../load.js';
 
 /**
  * Whether the session on `day`, at the form's times, starts in the past by the server's clock:
- * `bookable` when people can still book it while enough of it is left to attend (the server's
- * own rule, bookingEndsAt), `unbookable` when no one can; null while its start is still to come
+ * `bookable` when people can still book it (until its cut-off, else its end: the server's own
+ * rule, bookingEndsAt), `unbookable` when no one can; null while its start is still to come
  * or cannot be worked out. Another day of a series has its cut-off the same time before its
  * start as the form's date has (as the server moves it for each date).
  */
@@ -313,14 +313,12 @@ export function pastStart(v: SessionValues, day: string): 'bookable' | 'unbookab
   }
   if (start === null || !(Date.parse(start) < serverNow())) return null;
   try {
-    const percent = v.threshold.trim().replace(/\s*%$/, '');
-    const threshold = percent ? Number(percent) / 100 : NaN;
     const endsAt = zonedIso(endDay(v, day), v.end, tz);
     if (endsAt === null) return 'unbookable';
     const firstStart = zonedIso(v.date, v.start, tz);
     const closes = v.closesDate ? zonedIso(v.closesDate, v.closesTime || '00:00', tz) : null;
     const bookingClosesAt = closes === null || firstStart === null ? null : new Date(Date.parse(closes) - Date.parse(firstStart) + Date.parse(start)).toISOString();
-    const till = bookingEndsAt({ startsAt: start, endsAt, bookingClosesAt, attendanceThreshold: Number.isFinite(threshold) ? threshold : 0.75 });
+    const till = bookingEndsAt({ startsAt: start, endsAt, bookingClosesAt });
     return Date.parse(till) > serverNow() ? 'bookable' : 'unbookable';
   } catch {
     return 'unbookable';
@@ -398,7 +396,7 @@ export function SessionFields({ values, set, errors, sessionId }: { values: Sess
       )}
       <CourseFields values={v} set={set} errors={errors} sessionId={sessionId} />
       <div class="row">
-        <TextField id="closes-date" label="Booking closes on (optional)" type="date" hint="Empty: booking closes once too little of the session is left for someone arriving to count as attended (with 75% needed, 15 minutes into an hour)." error={errorFor(errors, 'closes-date')} {...text('closesDate')} />
+        <TextField id="closes-date" label="Booking closes on (optional)" type="date" hint="Empty: booking stays open until the session ends. Someone booking once too little of it is left to count as attended (with 75% needed, 15 minutes into an hour) is told so first." error={errorFor(errors, 'closes-date')} {...text('closesDate')} />
         <TextField id="closes-time" label="Booking closes at (optional)" type="time" error={errorFor(errors, 'closes-time')} {...text('closesTime')} />
       </div>
       <AdvancedFields values={v} set={set} errors={errors} />
