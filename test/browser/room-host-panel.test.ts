@@ -7,29 +7,20 @@
  * the next button along, Remove, where a second Enter would remove the person.
  */
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { readFileSync } from 'node:fs';
-import { build } from 'esbuild';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixturePage } from './fixture-page.js';
 import { browserAvailable, checkPage, expectFocused, launchBrowser, NARROW, tabTo, warnIfSkipped } from './harness.js';
 
 warnIfSkipped(import.meta.url);
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 describe.skipIf(!browserAvailable)('the trainer’s room controls (HostPanel with a stand-in controller)', () => {
   let browser: Browser;
   let html: string;
   beforeAll(async () => {
-    const [bundle, b] = await Promise.all([
-      build({ entryPoints: [path.join(ROOT, 'test', 'browser', 'host-panel-fixture.tsx')], bundle: true, write: false, format: 'iife', target: 'es2022', jsx: 'automatic', jsxImportSource: 'preact', logLevel: 'silent' }),
-      launchBrowser(),
-    ]);
+    const [page, b] = await Promise.all([fixturePage('host-panel-fixture.tsx', 'Host panel fixture'), launchBrowser()]);
     browser = b;
-    const css = ['styles.css', 'room.css'].map((f) => readFileSync(path.join(ROOT, 'web', 'src', f), 'utf8')).join('\n');
-    const js = bundle.outputFiles[0]!.text.replace(/<\/script/gi, '<\\/script');
-    html = `<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Host panel fixture</title><style>${css}</style></head><body><div id="app"></div><script>${js}</script></body></html>`;
+    html = page;
   });
   afterAll(async () => {
     await browser?.close();

@@ -8,18 +8,14 @@
  * for a real server.
  */
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { readFileSync } from 'node:fs';
-import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // A namespace import, so this file still loads (and its browser tests run) against code without these.
 import * as shortcuts from '../../web/src/room/shortcuts.js';
+import { fixturePage } from './fixture-page.js';
 import { activate, browserAvailable, checkPage, expectFocused, expectNoAxeViolations, launchBrowser, NARROW, tabTo, warnIfSkipped } from './harness.js';
 
 warnIfSkipped(import.meta.url);
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 const describeAll = (place: shortcuts.ShortcutPlace) => Object.fromEntries(shortcuts.SHORTCUTS.map((s) => [s.key, shortcuts.shortcutDescription(s, place)]));
 
@@ -88,23 +84,9 @@ describe.skipIf(!browserAvailable)('shortcuts in the room (LiveRoom with a stand
   let browser: Browser;
   let html: string;
   beforeAll(async () => {
-    const [bundle, b] = await Promise.all([
-      build({
-        entryPoints: [path.join(ROOT, 'test', 'browser', 'live-room-fixture.tsx')],
-        bundle: true,
-        write: false,
-        format: 'iife',
-        target: 'es2022',
-        jsx: 'automatic',
-        jsxImportSource: 'preact',
-        logLevel: 'silent',
-      }),
-      launchBrowser(),
-    ]);
+    const [page, b] = await Promise.all([fixturePage('live-room-fixture.tsx', 'Live room fixture'), launchBrowser()]);
     browser = b;
-    const css = ['styles.css', 'room.css'].map((f) => readFileSync(path.join(ROOT, 'web', 'src', f), 'utf8')).join('\n');
-    const js = bundle.outputFiles[0]!.text.replace(/<\/script/gi, '<\\/script');
-    html = `<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Live room fixture</title><style>${css}</style></head><body><div id="app"></div><script>${js}</script></body></html>`;
+    html = page;
   });
   afterAll(async () => {
     await browser?.close();

@@ -10,16 +10,13 @@
  * speaks through.
  */
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { readFileSync } from 'node:fs';
-import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixturePage } from './fixture-page.js';
 import { browserAvailable, checkPage, launchBrowser, NARROW, tabTo, warnIfSkipped } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const MIC_OFF = 'Your speech is not captioned while your microphone is off. It will be captioned again when you turn your microphone on.';
 
 /**
@@ -91,14 +88,9 @@ describe.skipIf(!browserAvailable)('captioning one’s own speech while the micr
   let browser: Browser;
   let html: string;
   beforeAll(async () => {
-    const [bundle, b] = await Promise.all([
-      build({ entryPoints: [path.join(ROOT, 'test', 'browser', 'live-room-fixture.tsx')], bundle: true, write: false, format: 'iife', target: 'es2022', jsx: 'automatic', jsxImportSource: 'preact', logLevel: 'silent' }),
-      launchBrowser(),
-    ]);
+    const [page, b] = await Promise.all([fixturePage('live-room-fixture.tsx', 'Live room fixture'), launchBrowser()]);
     browser = b;
-    const css = ['styles.css', 'room.css'].map((f) => readFileSync(path.join(ROOT, 'web', 'src', f), 'utf8')).join('\n');
-    const js = bundle.outputFiles[0]!.text.replace(/<\/script/gi, '<\\/script');
-    html = `<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Live room fixture</title><style>${css}</style></head><body><div id="app"></div><script>${js}</script></body></html>`;
+    html = page;
   });
   afterAll(async () => {
     await browser?.close();
