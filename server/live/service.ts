@@ -208,11 +208,32 @@ async function requireRoomHost(deps: Deps, actor: AuthUser, sessionId: string, n
   return s;
 }
 
-/** Whether LiveKit runs the session's room now (none without LiveKit). LiveKit not answering is thrown, as callLiveKit's. */
+/** How long LiveKit's answer to whether a room runs is taken as still true (see roomRunning). */
+const ROOM_RUNNING_KEPT_MS = 10_000;
+/** Per database, per session: LiveKit's last answer (or the question on its way) and when it was asked. */
+const roomRunningAnswers = perDatabase(() => new Map<string, { askedMs: number; answer: Promise<boolean> }>());
+
+/**
+ * Whether LiveKit runs the session's room now (none without LiveKit). LiveKit not answering is
+ * thrown, as callLiveKit's. Asked once for every caption saved while a session runs over, so
+ * one answer serves the captions of the next ten seconds (and those asked while it is on its
+ * way): a room that closes meanwhile takes captions for ten seconds more at most, and a slow
+ * LiveKit does not slow every caption. A failed question is not kept.
+ */
 async function roomRunning(deps: Deps, sessionId: string): Promise<boolean> {
   if (!deps.config.livekit) return false;
+  const answers = roomRunningAnswers(deps);
+  const nowMs = deps.now().getTime();
+  const kept = answers.get(sessionId);
+  if (kept && nowMs - kept.askedMs < ROOM_RUNNING_KEPT_MS && nowMs >= kept.askedMs) return kept.answer;
   const name = roomNameOf(sessionId);
-  return (await callLiveKit(deps, 'find the room', (c) => c.listRooms([name]))).some((r) => r.name === name);
+  const answer = callLiveKit(deps, 'find the room', (c) => c.listRooms([name])).then((rooms) => rooms.some((r) => r.name === name));
+  if (answers.size > 1000) answers.clear();
+  answers.set(sessionId, { askedMs: nowMs, answer });
+  answer.catch(() => {
+    if (answers.get(sessionId)?.answer === answer) answers.delete(sessionId);
+  });
+  return answer;
 }
 
 /** Runs a LiveKit call on someone's live connection; false when they are not connected just now. */

@@ -118,6 +118,12 @@ describe('a session that runs over its end', () => {
     const caption = (segmentId: string, text: string) => t.request('POST', `/api/sessions/${s.id}/captions`, { as: s.trainer, body: { segmentId, text, final: true, speakerIdentity: `user-${priya.id}` } });
     t.clock.set(at('17:48'));
     expect((await caption('SG_over', 'One last question about sensory breaks')).status).toBe(200);
+    // LiveKit is asked once for the captions of the next ten seconds, not once a caption.
+    const asked = () => lk.calls.filter((c) => c.method === 'ListRooms').length;
+    const before = asked();
+    t.clock.advance(5_000);
+    expect((await caption('SG_over2', 'And one about ear defenders')).status).toBe(200);
+    expect(asked()).toBe(before);
 
     // The join window closed at the end: no new token, no presence report, for anyone with a place.
     const join = await t.request('POST', `/api/sessions/${s.id}/join`, { as: priya });
