@@ -151,9 +151,12 @@ function setMic(state: 'on' | 'muted' | 'unpublished') {
   calls,
   captions,
   setCanPublish(on: boolean) {
+    const prev = { ...perms };
     perms.canPublish = on;
-    // On the participant (as LiveKit does), where the microphone is watched; the page is drawn again.
-    local.emit(ParticipantEvent.ParticipantPermissionsChanged, undefined);
+    // As LiveKit does: on the room first (its own listener on the participant comes first; the
+    // controller says so), then on the participant, where the microphone is watched; the page is drawn again.
+    room.emit(RoomEvent.ParticipantPermissionsChanged, prev, local);
+    local.emit(ParticipantEvent.ParticipantPermissionsChanged, prev);
     rerender();
   },
   setCanPlaybackAudio(on: boolean) {
@@ -224,7 +227,7 @@ function App() {
   const captionsPanel = (
     <CaptionsPanel captions={emptyCaptions()} settings={settings} {...panelMoves} nameOf={() => local.name} waitingText="Captions will appear here when someone speaks and captions are on.">
       <div class="caption-sources">
-        {controller.canPublish() && <SpeechCaptioning sessionId="session-1" publisher={publisher} microphone={controller} onStatus={log.announce} />}
+        <SpeechCaptioning sessionId="session-1" publisher={publisher} microphone={controller} onStatus={log.announce} />
         {controller.roleOf(local as never) === 'captioner' && <CaptionerBox sessionId="session-1" publisher={publisher} speakers={[{ identity: local.identity, name: local.name }]} />}
       </div>
     </CaptionsPanel>

@@ -13,11 +13,12 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixturePage } from './fixture-page.js';
-import { browserAvailable, checkPage, launchBrowser, NARROW, tabTo, warnIfSkipped } from './harness.js';
+import { browserAvailable, checkPage, expectFocused, launchBrowser, NARROW, tabTo, warnIfSkipped } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
 const MIC_OFF = 'Your speech is not captioned while your microphone is off. It will be captioned again when you turn your microphone on.';
+const LISTEN_ONLY = 'Your speech is not captioned while you are listening only. It will be captioned again when a trainer lets you speak and your microphone is on.';
 
 /**
  * The browser's SpeechRecognition, as the page uses it: start, stop, abort, and results given
@@ -80,6 +81,8 @@ const hear = (page: Page, text: string, final: boolean) => page.evaluate(([t, f]
 const late = (page: Page, text: string, final: boolean) => page.evaluate(([t, f]) => (window as unknown as { fakeSpeech: { late(t: string, f: boolean): void } }).fakeSpeech.late(t as string, f as boolean), [text, final] as const);
 const setMic = (page: Page, state: 'on' | 'muted' | 'unpublished') => page.evaluate((s) => (window as unknown as { roomFixture: { setMic(s: string): void } }).roomFixture.setMic(s), state);
 /** What went out on lk.transcription (segment, text, final). */
+/** A trainer takes away or gives back this person's permission to speak (LiveKit's ParticipantPermissionsChanged). */
+const setCanPublish = (page: Page, on: boolean) => page.evaluate((o) => (window as unknown as { roomFixture: { setCanPublish(on: boolean): void } }).roomFixture.setCanPublish(o), on);
 const published = (page: Page) => page.evaluate(() => [...(window as unknown as { roomFixture: { captions: { segmentId: string; text: string; final: boolean }[] } }).roomFixture.captions]);
 const texts = (page: Page) => published(page).then((c) => c.map((x) => `${x.final ? 'final' : 'interim'}: ${x.text}`));
 const announced = (page: Page, text: string) => page.locator('#room-status').filter({ hasText: text }).waitFor();
@@ -192,6 +195,89 @@ describe.skipIf(!browserAvailable)('captioning one’s own speech while the micr
     await hear(page, 'Hello, can you hear me?', true);
     await expect.poll(() => texts(page)).toEqual(['final: Hello, can you hear me?']);
     await expect.poll(() => saved).toEqual(['Hello, can you hear me?']);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('made a listener while captioned: the half line is taken back, nothing more is sent or saved, and the page says why; allowed to speak again, captioning resumes (keyboard, 320 px)', async () => {
+    const { page, errors, saved } = await open('canPublish=true&mic=on');
+    await page.getByRole('heading', { level: 1 }).focus();
+    await tabTo(page, 'Caption my speech');
+    await page.keyboard.press('Enter');
+    await announced(page, 'Captioning your speech. Everyone sees your words as captions.');
+    await hear(page, 'Welcome back.', true);
+    await expect.poll(() => saved).toEqual(['Welcome back.']);
+    await hear(page, 'So the next', false);
+    await expect.poll(() => texts(page)).toEqual(['final: Welcome back.', 'interim: So the next']);
+
+    // A trainer makes them listen-only (a webinar attendee who had been let speak).
+    await setCanPublish(page, false);
+    await announced(page, LISTEN_ONLY);
+    // Not listening any more; the half line is taken back from everyone's screens (an empty final).
+    expect((await speech(page)).running).toBe(false);
+    const afterRevoke = await published(page);
+    expect(afterRevoke.at(-1)).toEqual({ segmentId: afterRevoke[1]!.segmentId, text: '', final: true });
+    // Nothing they say now goes to the room or the transcript, even a result already on its way.
+    expect(await hear(page, 'Only for the people beside me.', true)).toBe(false);
+    await late(page, 'A late aside.', true);
+    expect((await published(page)).length).toBe(afterRevoke.length);
+    // No button they cannot use; focus left on the room's state, not <body>.
+    await expect.poll(() => page.getByRole('button', { name: 'Caption my speech' }).count()).toBe(0);
+    await expectFocused(page, '.live-room > .connection');
+    await checkPage(page, 'live room, made a listener while captioning (320 px)');
+
+    // Allowed to speak again, the microphone still on: captioning resumes, as they had chosen.
+    await setCanPublish(page, true);
+    await announced(page, 'Your microphone is on: captioning your speech.');
+    expect(await speech(page)).toEqual({ running: true, starts: 2 });
+    const button = page.getByRole('button', { name: 'Caption my speech' });
+    expect(await button.getAttribute('aria-pressed')).toBe('true');
+    await hear(page, 'Where were we?', true);
+    await expect.poll(async () => (await texts(page)).at(-1)).toBe('final: Where were we?');
+    await expect.poll(() => saved).toEqual(['Welcome back.', 'Where were we?']);
+
+    // Made a listener again, and (as LiveKit's server does) the microphone unpublished; let speak
+    // again, the microphone is off: still chosen, said so, and captioned once it is on.
+    await setCanPublish(page, false);
+    await setMic(page, 'unpublished');
+    await setCanPublish(page, true);
+    await page.locator('#speech-paused').filter({ hasText: MIC_OFF }).waitFor();
+    await expect.poll(() => page.locator('#room-status > p').last().textContent()).toBe(MIC_OFF);
+    expect(await button.getAttribute('aria-pressed')).toBe('true');
+    expect((await speech(page)).running).toBe(false);
+    await setMic(page, 'on');
+    await expect.poll(() => speech(page)).toEqual({ running: true, starts: 3 });
+    await hear(page, 'Thanks for waiting.', true);
+    await expect.poll(() => saved).toEqual(['Welcome back.', 'Where were we?', 'Thanks for waiting.']);
+
+    // By keyboard they turn it off: made a listener and let speak again, it stays off.
+    await tabTo(page, 'Caption my speech');
+    await page.keyboard.press('Enter');
+    await announced(page, 'Stopped captioning your speech.');
+    await setCanPublish(page, false);
+    await setCanPublish(page, true);
+    await button.waitFor();
+    expect(await button.getAttribute('aria-pressed')).toBe('false');
+    expect((await speech(page)).running).toBe(false);
+    await checkPage(page, 'live room, allowed to speak again (320 px)');
+    expect((await texts(page)).filter((t) => /beside me|late aside/.test(t))).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('someone who may only listen is offered no "Caption my speech"; let speak, they are, and it starts only when they turn it on', async () => {
+    const { page, errors } = await open('mic=on');
+    await page.getByText('You are listening. Raise your hand to ask to speak.').waitFor();
+    expect(await page.getByRole('button', { name: 'Caption my speech' }).count()).toBe(0);
+    await checkPage(page, 'live room, listen-only (320 px)');
+    await setCanPublish(page, true);
+    const button = page.getByRole('button', { name: 'Caption my speech' });
+    await button.waitFor();
+    expect(await button.getAttribute('aria-pressed')).toBe('false');
+    expect(await speech(page)).toEqual({ running: false, starts: 0 });
+    await button.click();
+    await announced(page, 'Captioning your speech. Everyone sees your words as captions.');
+    expect((await speech(page)).running).toBe(true);
     expect(errors).toEqual([]);
     await page.context().close();
   });

@@ -436,7 +436,8 @@ export function RoomPage({ id }: { id: string }) {
     <CaptionsPanel captions={captions} settings={settings} {...panelMoves} nameOf={nameOf} waitingText={stage === 'room' ? 'Captions will appear here when someone speaks and captions are on.' : 'Captions will appear here once you join.'}>
       {publisher && controller && (
         <div class="caption-sources">
-          {controller.canPublish() && <SpeechCaptioning sessionId={id} publisher={publisher} microphone={controller} onStatus={announce} />}
+          {/* Mounted for everyone, shown only to those who may speak: it keeps their choice while a trainer takes permission to speak away and gives it back. */}
+          <SpeechCaptioning sessionId={id} publisher={publisher} microphone={controller} onStatus={announce} />
           {controller.roleOf(controller.room.localParticipant) === 'captioner' ? (
             <CaptionerBox sessionId={id} publisher={publisher} speakers={speakers} />
           ) : (

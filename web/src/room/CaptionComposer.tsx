@@ -29,23 +29,30 @@ async function storeFinal(sessionId: string, segmentId: string, text: string, st
   }
 }
 
-/** Where the speaker's microphone is watched: the room (RoomController.micOn and onMicChange). */
-export type MicrophoneWatch = Pick<RoomController, 'micOn' | 'onMicChange'>;
+/** Where the speaker's microphone and permission to speak are watched: the room (RoomController.canPublish, micOn and onMicChange). */
+export type MicrophoneWatch = Pick<RoomController, 'canPublish' | 'micOn' | 'onMicChange'>;
 
 /** Said, and shown under the button, while captioning is on but the microphone is off. */
 export const MIC_OFF_WORDS = 'Your speech is not captioned while your microphone is off. It will be captioned again when you turn your microphone on.';
+
+/** Said when a trainer makes the person a listener while they have captioning turned on. */
+export const LISTEN_ONLY_WORDS = 'Your speech is not captioned while you are listening only. It will be captioned again when a trainer lets you speak and your microphone is on.';
 
 /**
  * "Caption my speech": the browser's speech recognition, which listens to the microphone by
  * itself, whatever the room does with it. So it runs only while the person's microphone is on
  * in the room: muted (by themselves or by a trainer), not published, or no longer allowed to
  * speak, it stops at once and nothing it heard is sent or saved; it starts again when the
- * microphone comes back on, while the person still has captioning turned on.
+ * microphone comes back on, while the person still has captioning turned on. Mounted for
+ * everyone in the room, it shows nothing to someone who may only listen, and keeps their
+ * choice while a trainer takes permission to speak away and gives it back.
  */
 export function SpeechCaptioning({ sessionId, publisher, microphone, onStatus }: { sessionId: string; publisher: CaptionPublisher; microphone: MicrophoneWatch; onStatus: (m: string) => void }) {
   /** The person's choice (the button's state), kept while the microphone is off. */
   const [on, setOn] = useState(false);
   const [micOn, setMicOn] = useState(() => microphone.micOn());
+  const [allowed, setAllowed] = useState(() => microphone.canPublish());
+  const allowedRef = useRef(allowed);
   const [error, setError] = useState('');
   const recRef = useRef<SpeechCaptioner | null>(null);
   const onRef = useRef(false);
@@ -108,24 +115,40 @@ export function SpeechCaptioning({ sessionId, publisher, microphone, onStatus }:
   useEffect(() => {
     const changed = () => {
       const now = microphone.micOn();
+      const mayNow = microphone.canPublish();
+      const mayBefore = allowedRef.current;
+      allowedRef.current = mayNow;
       setMicOn(now);
+      setAllowed(mayNow);
       if (!onRef.current) return;
-      if (!now && recRef.current) {
+      const { onStatus } = latest.current;
+      if (!mayNow) {
+        // Made a listener: as muted, and told so whether or not it was listening just then.
         pause();
-        latest.current.onStatus(MIC_OFF_WORDS);
-      } else if (now && !recRef.current && listen()) {
-        latest.current.onStatus('Your microphone is on: captioning your speech.');
+        if (mayBefore) onStatus(LISTEN_ONLY_WORDS);
+      } else if (!now) {
+        if (recRef.current) {
+          pause();
+          onStatus(MIC_OFF_WORDS);
+        } else if (!mayBefore) {
+          // Allowed to speak again, captioning still on, the microphone not (yet) on.
+          onStatus(MIC_OFF_WORDS);
+        }
+      } else if (!recRef.current && listen()) {
+        onStatus('Your microphone is on: captioning your speech.');
       }
     };
     changed();
     const stopWatching = microphone.onMicChange(changed);
     return () => {
       stopWatching();
-      recRef.current?.stop();
-      recRef.current = null;
+      // Leaving the room: as muted, nothing more sent or saved, and no half line left behind.
+      pause();
     };
   }, [microphone]);
 
+  // Someone who may only listen is offered nothing they cannot use (their choice is kept).
+  if (!allowed) return null;
   if (!speechRecognitionAvailable()) {
     return <p class="hint">This browser cannot turn your speech into captions. Chrome, Edge and Safari can.</p>;
   }
