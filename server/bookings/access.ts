@@ -6,7 +6,8 @@
  *   organisation and may see its session (DESIGN.md invariant 12), and by administrators
  *   (`mayActFor`); to anyone else it does not exist.
  * - Its session's trainers and administrators may move or remove it; to someone who may
- *   not see it, it does not exist (a 404), to its owner and their office that is a 403.
+ *   not see it, it does not exist (a 404), to its owner and their office removing it is a
+ *   403. Its owner and their office may move it to the other seat kind too (`moveSeat`).
  * - A session's roster, attendees and holds are its trainers' and in-house leads' and
  *   administrators' (`requireSessionManager`); office staff see their own staff's part.
  * - An organisation's bookings are its office staff's (and its trust's) and administrators'.
@@ -102,11 +103,34 @@ async function requireManagerOfBooking(deps: Deps, actor: AuthUser, id: string) 
   throw engine.notSessionManager();
 }
 
-/** Moves a person to the other seat kind of a hybrid session (its trainers, admin); they are told. */
+/**
+ * Moves a place to the other seat kind of a hybrid session; the person is told. Its session's
+ * trainers and administrators may, and so may those who may cancel it (`mayActFor`): the
+ * person themselves, and office staff who book for their organisation and see the session,
+ * so a change of room is never a cancel and rebook that loses the place to the queue. To
+ * anyone else there is no such booking (404), as for cancelling.
+ */
 export async function moveSeat(deps: Deps, actor: AuthUser, id: string, seat: SeatKind): Promise<Booking> {
-  await requireManagerOfBooking(deps, actor, id);
-  return changedPlace(deps, id, (trx) => engine.moveSeat(trx, deps, id, seat));
+  const b = await findBooking(deps.db, id);
+  const owner = b && (await findUserById(deps.db, b.user_id));
+  const allowed = !!b && ((await engine.managesSession(deps, actor, b.session_id)) || (!!owner && (await engine.mayActFor(deps.db, actor, owner, b.session_id))));
+  if (!allowed) throw new AppError('not_found', 'No such booking.');
+  // Each move sends an email with a calendar invite: counted as cancellations are (SEAT_MOVE_LIMITS).
+  const { samePlace, byOneAccount, windowMs } = SEAT_MOVE_LIMITS;
+  const what = 'seat changes';
+  const counters: LimitedCounter[] = [
+    { key: `seat-place:${b.session_id}|${b.user_id}`, limit: samePlace, windowMs, what },
+    { key: `seat-by:${actor.id}`, limit: byOneAccount, windowMs, what },
+  ];
+  return withinLimits(deps, counters, () => changedPlace(deps, id, (trx) => engine.moveSeat(trx, deps, id, seat, actor.id)));
 }
+
+/**
+ * How often places may be moved to the other seat kind in an hour: one person's place (back
+ * and forth), and all the moving one account does (a trainer's or an office's). Each move
+ * emails the person an updated calendar invite, as a cancellation does (CANCEL_LIMITS).
+ */
+export const SEAT_MOVE_LIMITS = { samePlace: 6, byOneAccount: 300, windowMs: 60 * 60_000 } as const;
 
 /** Takes a person off a session with a reason they are sent (its trainers, admin); the queue moves up. */
 export async function remove(deps: Deps, actor: AuthUser, id: string, reason: string): Promise<Booking> {

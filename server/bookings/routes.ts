@@ -191,7 +191,7 @@ export function bookingRoutes(deps: Deps) {
       method: 'post',
       path: '/bookings/{id}/seat',
       tags: ['bookings'],
-      summary: 'Move a person to the other seat kind of a hybrid session (its trainers, admin); they are told. 409 once the session has ended',
+      summary: 'Move a place (booked, offered or waiting) to the other seat kind of a hybrid session (the person themselves; office staff for their own staff; its trainers, admin); the person is told. A seat moves only to a free one (else 409); a queue place keeps its turn in the other queue. 409 once the session has ended',
       request: { params: Params, body: jsonBody(MoveSeatInput) },
       responses: { 200: jsonResponse(Booking, 'The moved booking') },
     }),

@@ -586,7 +586,7 @@ export async function releaseForMovedOrg(trx: Trx, deps: Deps, orgId: string, re
  * offered) moves only when one of the other kind is free to them; a place in the queue
  * keeps its turn in the other kind's queue. The seat left behind goes to that kind's queue.
  */
-export async function moveSeat(trx: Trx, deps: Deps, bookingId: string, seat: SeatKind): Promise<BookingRow> {
+export async function moveSeat(trx: Trx, deps: Deps, bookingId: string, seat: SeatKind, actorId?: string): Promise<BookingRow> {
   const found = await repo.findBooking(trx, bookingId);
   if (!found) throw new AppError('not_found', 'No such booking.');
   const s = await lockOpenSession(trx, deps, found.session_id);
@@ -622,7 +622,8 @@ export async function moveSeat(trx: Trx, deps: Deps, bookingId: string, seat: Se
   const after = (await repo.findBooking(trx, b.id))!;
   // Moved to a queue with a seat free, they have it at once: "you have a place" (written by the
   // queue) says all of it; "you keep your turn in the queue" as well would say the opposite.
-  if (!(b.status === 'waitlisted' && after.status !== 'waitlisted')) await enqueue(trx, deps, 'seat_changed', b.id);
+  // Its email says who moved it (`actorId`: the person, their office, a trainer).
+  if (!(b.status === 'waitlisted' && after.status !== 'waitlisted')) await enqueue(trx, deps, 'seat_changed', b.id, actorId ? { actedBy: actorId } : {});
   return after;
 }
 

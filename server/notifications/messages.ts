@@ -112,6 +112,8 @@ export interface NoticeContext {
    * school's office". Said in a cancellation's notice.
    */
   actedBy?: string;
+  /** The person made the change themselves (a seat they moved): said as "You". */
+  actedBySelf?: boolean;
   /**
    * Who wrote a message to the session's people (`trainer_message`): one of those running it
    * (a trainer or an in-house lead) or an administrator, named in its subject and first line.
@@ -189,11 +191,17 @@ export function dayWord(startIso: string, sentIso: string, timeZone: string): 'T
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** What a seat move means to the person: a seat to use, a seat still to accept (by `expiry`), or a turn in the other queue. */
-function seatChanged(b: NoticeContext['booking'], expiry: string): string {
+/**
+ * What a move of a place to the other seat kind says: who moved it (`who`: "You", someone
+ * named as actorPhrase names them, or "The trainer" for a notice that kept no one), and where
+ * it is now.
+ */
+function seatChanged(b: NoticeContext['booking'], expiry: string, who: string): string {
   const kind = b.seat === 'online' ? 'online' : 'in-person';
-  if (b.status === 'offered') return `The trainer has moved the seat offered to you to ${b.seat === 'online' ? 'an online' : 'an in-person'} seat. It is still only held for you${expiry ? ` until ${expiry}` : ''}: accept it from your bookings page before then, or it passes to the next person.`;
-  if (b.status === 'waitlisted') return `The trainer has moved your place on the waiting list to the queue for ${kind} seats. You keep your turn, and we will let you know if a seat comes up.`;
-  return b.seat === 'online' ? 'The trainer has moved your place to an online seat: you join from the session page.' : 'The trainer has moved your place to an in-person seat: please come to the venue below.';
+  const moved = `${who} ${who === 'You' ? 'have' : 'has'} moved`;
+  if (b.status === 'offered') return `${moved} the seat offered to you to ${b.seat === 'online' ? 'an online' : 'an in-person'} seat. It is still only held for you${expiry ? ` until ${expiry}` : ''}: accept it from your bookings page before then, or it passes to the next person.`;
+  if (b.status === 'waitlisted') return `${moved} your place on the waiting list to the queue for ${kind} seats. You keep your turn, and we will let you know if a seat comes up.`;
+  return b.seat === 'online' ? `${moved} your place to an online seat: you join from the session page.` : `${moved} your place to an in-person seat: please come to the venue below.`;
 }
 
 const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim();
@@ -308,7 +316,7 @@ export function compose(ctx: NoticeContext): { subject: string; text: string; ht
     session_changed: [`Changed: ${s.title}`, isDetailsOnly(ctx.reason) ? detailsChanged(ctx) : sessionChanged(ctx)],
     reminder_24h: [`${dayWord(s.starts_at, ctx.sentAt ?? new Date().toISOString(), ctx.timeZone)}: ${s.title}`, ['A reminder that your session is coming up.']],
     reminder_1h: [`Starting within the hour: ${s.title}`, ['Your session starts soon.']],
-    seat_changed: [`Your place has changed: ${s.title}`, [seatChanged(b, expiry)]],
+    seat_changed: [`Your place has changed: ${s.title}`, [seatChanged(b, expiry, ctx.actedBySelf ? 'You' : (ctx.actedBy ?? 'The trainer'))]],
     removed: [`Removed from: ${s.title}`, ['You have been taken off this session, so your place is cancelled.', ...(ctx.reason ? [`Reason given: ${ctx.reason}`] : [])]],
     feedback_request: [`How was it? ${s.title}`, ['Thank you for coming to this session. Please tell us how useful it was and how confident you felt before and after it: four short questions, two minutes at most.', 'You can answer, and change your answer, for 14 days after the session, from your bookings page. Your answer helps trainers improve the training.']],
     trainer_message: [`Message from ${from.short}: ${s.title}`, [`${from.full} has sent this message about the session:`, ...(ctx.reason ?? '').split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean)]],

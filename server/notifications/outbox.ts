@@ -286,6 +286,7 @@ function composeNotice(deps: Deps, row: OutboxRow, found: NoticeFacts, notes: st
     bookedBy: (kind === 'confirmed' || kind === 'waitlisted') && booking.revision === 0 && found.booked_by !== null && found.booked_by !== found.user_id ? (found.booked_by_name ?? undefined) : undefined,
     // A cancellation someone else made (a trainer, their school office, an administrator) says who.
     actedBy: actor && actor.id !== found.user_id ? actorPhrase(actor, found.org_id) : undefined,
+    actedBySelf: !!actor && actor.id === found.user_id,
     // A message to the session's people names who wrote it (a trainer, an in-house lead, an administrator).
     sender: kind === 'trainer_message' ? actor : undefined,
     // A reminder names the day from when it is sent (or was filed), not when it was written.

@@ -18,7 +18,29 @@ import { serverNow } from '../clock.js';
 
 const ACTIVE = new Set(['confirmed', 'waitlisted', 'offered']);
 
-const ACTION_WORDS = { accept: 'Accepting…', decline: 'Declining…', cancel: 'Cancelling…', leave: 'Leaving…' } as const;
+const ACTION_WORDS = { accept: 'Accepting…', decline: 'Declining…', cancel: 'Cancelling…', leave: 'Leaving…', seat: 'Changing…' } as const;
+
+/** The other seat kind of a hybrid session's place, what a change of seat moves it to. */
+const otherSeat = (b: Booking): Booking['seat'] => (b.seat === 'online' ? 'in_person' : 'online');
+/** "an online seat", "an in-person seat". */
+const aSeat = (seat: Booking['seat']) => (seat === 'online' ? 'an online seat' : 'an in-person seat');
+
+/**
+ * What a change of seat did, from the place as the server now has it (`next`): a seat of the
+ * other kind, an offer kept while it moved, a turn kept in the other queue, or a queue place
+ * that found a seat of the other kind free and took it at once.
+ */
+function seatChangedMessage(before: Booking, next: Booking, mine: boolean): string {
+  const t = next.session.title;
+  const seat = aSeat(next.seat);
+  if (next.status === 'waitlisted') {
+    const place = next.position !== null ? `, ${ordinal(next.position)} in the queue` : '';
+    return `${mine ? 'You are' : `${next.userName} is`} now waiting for ${seat} on “${t}”${place}. ${mine ? 'You keep your' : 'They keep their'} turn.`;
+  }
+  if (next.status === 'offered') return `The seat offered to ${mine ? 'you' : next.userName} on “${t}” is now ${seat}${next.offerExpiresAt ? `, still held until ${formatDateTime(next.offerExpiresAt)}` : ''}.`;
+  if (before.status === 'waitlisted') return `${seat[0]!.toUpperCase()}${seat.slice(1)} was free on “${t}”, so ${mine ? 'you have' : `${next.userName} has`} it now: the booking is confirmed.`;
+  return `${mine ? 'Your' : `${next.userName}’s`} place on “${t}” is now ${seat}.`;
+}
 
 /** What the person can do with a booking, and what happened when they did (failures kept with a retry). */
 function useBookingActions(onChanged: (b: Booking, message: string) => void, onRefused?: (b: Booking, refusal: unknown) => Promise<unknown> | unknown) {
@@ -32,12 +54,14 @@ function useBookingActions(onChanged: (b: Booking, message: string) => void, onR
     const next = await (
       what === 'accept' ? api(`${path}/accept`, Booking, { method: 'POST' })
       : what === 'decline' ? api(`${path}/decline`, Booking, { method: 'POST' })
+      : what === 'seat' ? api(`${path}/seat`, Booking, { method: 'POST', body: { seat: otherSeat(b) } })
       : api(path, Booking, { method: 'DELETE' }));
     const t = b.session.title;
     // An office acting on a staff member's booking: the message names them, not "you".
     const mine = b.userId === me.id;
     const message =
-      what === 'accept' ? `Seat accepted: your place on “${t}” is confirmed.`
+      what === 'seat' ? seatChangedMessage(b, next, mine)
+      : what === 'accept' ? `Seat accepted: your place on “${t}” is confirmed.`
       : what === 'decline' ? `Offer declined for “${t}”. The seat passes to the next person.`
       : what === 'leave' ? `${mine ? 'You' : b.userName} left the waitlist for “${t}”.`
       : mine ? `Booking cancelled for “${t}”.`
@@ -225,6 +249,8 @@ export function BookingDetails({ b, headingLevel, onChanged, onRefused, hideSess
         {b.status === 'confirmed' && s.status !== 'cancelled' && !ended && (
           <ConfirmButton label={busy && doing === 'cancel' ? 'Cancelling…' : 'Cancel booking'} question={`Cancel ${mineToAnswer ? 'your' : `${b.userName}’s`} booking for “${s.title}”? The seat will go to someone else.`} confirmLabel={mineToAnswer ? 'Yes, cancel my booking' : 'Yes, cancel the booking'} keepLabel={mineToAnswer ? 'Keep my booking' : 'Keep the booking'} busy={busy} onConfirm={() => void run(b, 'cancel')} />
         )}
+        {/* A hybrid session's place changes room without being given up: its person or their office (as the session's trainers may). */}
+        {s.mode === 'hybrid' && ACTIVE.has(b.status) && !lapsed && s.status !== 'cancelled' && !ended && <ChangeSeatButton b={b} mine={mineToAnswer} busy={busy} changing={doing === 'seat'} onConfirm={() => void run(b, 'seat')} />}
         {b.status === 'waitlisted' && s.status !== 'cancelled' && !ended && (
           <ConfirmButton label={busy && doing === 'leave' ? 'Leaving…' : 'Leave waitlist'} question={`Leave the waitlist for “${s.title}”? ${mineToAnswer ? 'You will lose your place' : `${b.userName} will lose their place`} in the queue.`} confirmLabel="Yes, leave the waitlist" keepLabel="Stay on the waitlist" busy={busy} onConfirm={() => void run(b, 'leave')} variant="secondary" />
         )}
@@ -233,6 +259,35 @@ export function BookingDetails({ b, headingLevel, onChanged, onRefused, hideSess
       <ActionError action={action} />
       {b.status === 'attended' && mineToAnswer && <AfterSession b={b} level={headingLevel === 3 ? 4 : hideSessionFacts ? 3 : 2} />}
     </>
+  );
+}
+
+/**
+ * "Change to an online seat" (or in-person) for a place on a hybrid session, asked first: a
+ * seat left goes at once to whoever waits for one, so changing back may find none free; a
+ * queue place keeps its turn. Refused when no seat of the other kind is free (said in words).
+ */
+function ChangeSeatButton({ b, mine, busy, changing, onConfirm }: { b: Booking; mine: boolean; busy: boolean; changing: boolean; onConfirm: () => void }) {
+  const to = otherSeat(b);
+  const [toWord, fromWord] = [to === 'online' ? 'online' : 'in-person', to === 'online' ? 'in-person' : 'online'];
+  const text = `Change to ${aSeat(to)}`;
+  const whose = mine ? 'your' : `${b.userName}’s`;
+  const question =
+    b.status === 'waitlisted'
+      ? `Wait for ${aSeat(to)} on “${b.session.title}” instead of ${aSeat(b.seat)}? ${mine ? 'You keep your' : `${b.userName} keeps their`} turn in the queue.`
+      : `Change ${whose} ${b.status === 'offered' ? 'offered ' : ''}seat on “${b.session.title}” to ${aSeat(to)}? The ${fromWord} seat goes at once to anyone waiting for one, so changing back may find no seat free.`;
+  return (
+    <ConfirmButton
+      label={`${text}: ${b.session.title}${mine ? '' : `, ${b.userName}`}`}
+      text={text}
+      busyText={changing ? 'Changing…' : undefined}
+      question={question}
+      confirmLabel={`Yes, change to ${toWord}`}
+      keepLabel={b.status === 'waitlisted' ? `Keep waiting for ${fromWord}` : `Keep the ${fromWord} seat`}
+      busy={busy}
+      onConfirm={onConfirm}
+      variant="secondary"
+    />
   );
 }
 
