@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, Line, SearchText, TimeZone } from './common.js';
+import { Id, Line, SearchText, TimeZone, tooLong } from './common.js';
 
 export const Role = z.enum(['staff', 'office', 'trainer', 'admin']);
 export type Role = z.infer<typeof Role>;
@@ -8,12 +8,12 @@ export const Email = z
   .string()
   .trim()
   .toLowerCase()
-  .max(254)
+  .max(254, tooLong(254))
   .pipe(z.email({ message: 'must be an email address' }));
 
-export const LoginInput = z.object({ email: Email, password: z.string().min(1).max(1024) });
+export const LoginInput = z.object({ email: Email, password: z.string().min(1, 'is required').max(1024, tooLong(1024)) });
 
-export const Password = z.string().min(10, 'must be at least 10 characters').max(1024);
+export const Password = z.string().min(10, 'must be at least 10 characters').max(1024, tooLong(1024));
 
 /**
  * What a person does at work, apart from their account role: the breakdown coverage is
@@ -236,7 +236,7 @@ export const SignInLinkRequested = z.object({ message: z.string() });
 export const SignInLinkInput = z.object({ token: z.string().min(16).max(200) });
 /** A new password with the token from the emailed link. */
 export const PasswordResetInput = z.object({ token: z.string().min(16).max(200), password: Password });
-export const ChangePasswordInput = z.object({ currentPassword: z.string().min(1, 'enter your current password').max(1024), newPassword: Password });
+export const ChangePasswordInput = z.object({ currentPassword: z.string().min(1, 'enter your current password').max(1024, tooLong(1024)), newPassword: Password });
 
 /** Why changing a person's email keeps their school sign-in working, and when it would not: said in the API description. */
 const EMAIL_CHANGE =
@@ -327,14 +327,14 @@ const Domain = z.string().trim().toLowerCase().regex(/^(?=.{1,253}$)([a-z0-9]([a
 // A provider's fields, the same when it is added and when it is changed.
 // Shown to everyone on the sign-in page's button and in what it says: one line, like names.
 const ProviderLabel = Line(80).pipe(z.string().min(1, 'is required'));
-const ClientId = z.string().trim().min(1, 'is required').max(500, 'must be at most 500 characters');
-const ClientSecret = z.string().min(1, 'is required when given').max(2000, 'must be at most 2000 characters');
+const ClientId = z.string().trim().min(1, 'is required').max(500, tooLong(500));
+const ClientSecret = z.string().min(1, 'is required when given').max(2000, tooLong(2000));
 /** Each email domain and the organisation whose staff its people are. */
-const OrgDomains = z.array(z.object({ domain: Domain, orgId: z.string().min(1).max(100) })).max(500);
-const OrgClaim = z.string().trim().min(1).max(100);
+const OrgDomains = z.array(z.object({ domain: Domain, orgId: z.string().min(1).max(100) })).max(500, 'may list at most 500 domains');
+const OrgClaim = z.string().trim().min(1, 'is required when given').max(100, tooLong(100));
 export const CreateIdentityProviderInput = z.object({
   label: ProviderLabel,
-  issuer: z.url({ message: 'must be the provider’s web address, such as https://login.microsoftonline.com/…/v2.0' }).max(500, 'must be at most 500 characters'),
+  issuer: z.url({ message: 'must be the provider’s web address, such as https://login.microsoftonline.com/…/v2.0' }).max(500, tooLong(500)),
   clientId: ClientId,
   clientSecret: ClientSecret.optional(),
   orgDomains: OrgDomains.default([]),

@@ -1,6 +1,6 @@
 /** Attendance API shapes, shared by server routes and the web client. */
 import { z } from 'zod';
-import { Line } from './common.js';
+import { Line, tooLong } from './common.js';
 import { SeatKind } from './sessions.js';
 
 /**
@@ -58,11 +58,11 @@ export type RegisterChange = z.infer<typeof RegisterHistory>['items'][number];
  * value, which sets it.
  */
 export const OverrideInput = z
-  .object({ attended: z.boolean(), minutes: z.number().int().min(0).max(24 * 60).nullable().optional(), note: Line(500).nullable().optional() })
+  .object({ attended: z.boolean(), minutes: z.number().int('must be a whole number of minutes').min(0, 'must not be negative').max(24 * 60, 'must be at most 1,440 minutes (a day)').nullable().optional(), note: Line(500).nullable().optional() })
   .strict();
 export type OverrideInput = z.infer<typeof OverrideInput>;
 
-export const CheckinInput = z.object({ code: z.string().trim().min(1).max(20) }).strict();
+export const CheckinInput = z.object({ code: z.string().trim().min(1, 'is required').max(20, tooLong(20)) }).strict();
 /**
  * The code the trainer shows, and whether check-in is open now (by the server's clock): it
  * opens `join_opens_minutes` before the start (`opensAt`) and closes at the end (`closesAt`).

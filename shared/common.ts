@@ -67,7 +67,8 @@ export function isTimeZone(tz: string): boolean {
  * what is stored and shown, and what calendar clients look a TZID up by (case and all).
  */
 export const canonicalTimeZone = (tz: string) => new Intl.DateTimeFormat('en-GB', { timeZone: tz }).resolvedOptions().timeZone;
-export const TimeZone = z.string().max(64).refine(isTimeZone, { message: 'must be written as region and city, such as Europe/London' }).transform(canonicalTimeZone);
+const TIME_ZONE_WORDS = 'must be written as region and city, such as Europe/London';
+export const TimeZone = z.string().max(64, { message: TIME_ZONE_WORDS, abort: true }).refine(isTimeZone, { message: TIME_ZONE_WORDS }).transform(canonicalTimeZone);
 
 /**
  * Where a person may be sent after signing in: a path on this site, else `/sessions`.
@@ -111,6 +112,13 @@ export const Page = z.object({
 export const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/;
 
 /**
+ * How a schema refuses text longer than its limit, in words a page can show after the field's
+ * name ("Title is too long: at most 200 characters"), where zod's own would say "Too big:
+ * expected string to have <=200 characters". Every user-facing length limit words it so.
+ */
+export const tooLong = (max: number) => `is too long: at most ${max.toLocaleString('en-GB')} characters`;
+
+/**
  * A short, human string from the user, trimmed, with no control characters, in Unicode's
  * composed form (NFC: "e" and a combining acute, as a Mac may paste it, kept as one "é"), so
  * the same words are stored, searched and compared the same however they were typed.
@@ -120,7 +128,7 @@ export const Text = (max: number) =>
     .string()
     .normalize('NFC')
     .trim()
-    .max(max)
+    .max(max, tooLong(max))
     .refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/.test(s), { message: 'must not contain control characters' })
     .refine((s) => !BIDI_CONTROLS.test(s), {
       message: 'must not contain text-direction controls (U+202A-U+202E, U+2066-U+2069); right-to-left text needs none',
@@ -134,7 +142,7 @@ export const searchText = (max: number) =>
   z
     .string()
     .trim()
-    .max(max)
+    .max(max, tooLong(max))
     .refine((s) => !/[\u0000-\u001f\u007f-\u009f]/.test(s), { message: 'must not contain control characters' });
 /** A search of names, emails or URNs: at most 200 characters. */
 export const SearchText = searchText(200);

@@ -1,6 +1,6 @@
 /** Training materials: the shapes the server answers with and the web client reads. */
 import { z } from 'zod';
-import { Id, Line } from './common.js';
+import { Id, Line, tooLong } from './common.js';
 
 /** A material as people see it in a list: a file (with its kept name, type and size) or a link. */
 export const Material = z.object({
@@ -36,7 +36,7 @@ export const LinkInput = z
     title: Line(200).refine((s) => s.length > 0, { message: 'is required' }),
     url: z
       .string()
-      .max(2000)
+      .max(2000, tooLong(2000))
       .refine((s) => {
         try {
           const u = new URL(s.trim());

@@ -97,13 +97,13 @@ const SessionFields = {
   /** The region people find it under (null: none given). */
   area: Area.nullable().optional(),
   capacity: CapacityInput,
-  trainerIds: z.array(Id).max(20).optional(),
+  trainerIds: z.array(Id).max(20, 'may name at most 20 trainers').optional(),
   waitlistPolicy: z.enum(['auto', 'offer']).optional(),
   offerHoldMinutes: z.number().int().min(5).max(14 * 24 * 60).optional(),
   bookingClosesAt: SessionInstant.nullable().optional(),
   holdsReleaseAt: SessionInstant.nullable().optional(),
   roomKind: z.enum(['webinar', 'workshop']).optional(),
-  attendanceThreshold: z.number().min(0).max(1).optional(),
+  attendanceThreshold: z.number().min(0, 'must be from 0 to 1 (none of the session to all of it)').max(1, 'must be from 0 to 1 (none of the session to all of it)').optional(),
   /** Who may see and book it; the whole programme when not given. */
   audience: AudienceInput.optional(),
 };
@@ -351,7 +351,7 @@ export const Course = z.object({
    */
   use: z.object({ sessions: z.number(), cancelledSessions: z.number(), materials: z.number() }).optional(),
 });
-export const CourseTrainersInput = z.object({ trainerIds: z.array(Id).max(200) }).strict();
+export const CourseTrainersInput = z.object({ trainerIds: z.array(Id).max(200, 'may name at most 200 trainers') }).strict();
 
 /**
  * Trainers found by name (`GET /api/trainers?q=`): whom a trainer, an in-house lead or an
@@ -400,6 +400,12 @@ export const CreateSeriesInput = z
     });
   });
 export type CreateSeriesInput = z.infer<typeof CreateSeriesInput>;
+
+/**
+ * Cancelling a session: the reason, if given, is emailed to everyone on it. (The route,
+ * server/sessions/routes.ts, still writes this shape out itself; it should take this one.)
+ */
+export const CancelSessionInput = z.object({ reason: Line(500).optional() }).strict();
 
 /** A cancelled session and how many people were told. */
 export const CancelResult = Session.extend({ told: z.number() });

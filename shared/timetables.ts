@@ -83,9 +83,10 @@ export const SubscriptionInput = z
   .strict();
 
 /**
- * The longest span (in days, the last one included) one cover report may cover. The page
- * checks a range against it before asking; the service (server/timetables/service.ts
- * coverReport) holds its own copy of the number, which should be this one.
+ * The longest span (in days, the last one included) one cover report may cover: calendar
+ * days in England, so a range across a change of the clocks is as long as its dates say.
+ * The page checks a range against it before asking; the service (server/timetables/service.ts
+ * coverReport) refuses by it.
  */
 export const MAX_COVER_REPORT_DAYS = 400;
 

@@ -7,7 +7,7 @@
 import { orgsActableBy } from '../accounts/acting.js';
 import { orgNames } from '../accounts/repository.js';
 import { viewerFor } from '../bookings/repository.js';
-import { MAX_TIMETABLE_BYTES, type Clash, type CoverItem, type CoverReport, type SessionFit, type Timetable } from '../../shared/timetables.js';
+import { MAX_COVER_REPORT_DAYS, MAX_TIMETABLE_BYTES, type Clash, type CoverItem, type CoverReport, type SessionFit, type Timetable } from '../../shared/timetables.js';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, SeatKind, SessionMode } from '../../db/schema.js';
 import { AppError } from '../errors.js';
@@ -26,6 +26,7 @@ import { fetchOutbound, OutboundError, outboundUrl } from '../platform/outbound.
 import * as repo from './repository.js';
 import { batchedLookup } from '../platform/batching.js';
 import { dayInEngland, rangeEdge } from '../platform/range.js';
+import { Temporal } from 'temporal-polyfill';
 
 /** Rows one person's CSV may hold; an office's file for many people may hold MAX_CSV_ROWS. */
 export const MAX_PERSONAL_ROWS = 2_000;
@@ -697,6 +698,15 @@ export async function myClashes(deps: Deps, userId: string, range: { from?: stri
 }
 
 /**
+ * The instant (ms) `days` calendar days in England after `instant` (the same time of day there): a
+ * day across a change of the clocks is 23 or 25 hours long, so a range of dates is measured in
+ * days as the pages count them (web/src/timetable/CoverPage.tsx), not in 24-hour stretches.
+ */
+function calendarDaysOnInEngland(instant: string, days: number): number {
+  return Temporal.Instant.from(instant).toZonedDateTimeISO('Europe/London').add({ days }).epochMilliseconds;
+}
+
+/**
  * Who of an organisation's staff needs cover in [from, to): every active booking that clashes
  * with a timetabled lesson, and every session one of them delivers that does (they are away
  * from their class just the same), soonest first.
@@ -708,7 +718,7 @@ export async function coverReport(deps: Deps, actor: AuthUser, orgId: string, q:
   const from = rangeEdge(q.from, 'from') ?? deps.now().toISOString();
   const to = rangeEdge(q.to, 'to') ?? new Date(Date.parse(from) + 28 * DAY).toISOString();
   if (to <= from) throw new AppError('validation_failed', 'to must be after from.', { issues: [{ path: 'to', message: 'must be after from' }] });
-  if (Date.parse(to) - Date.parse(from) > 400 * DAY) throw new AppError('validation_failed', 'A cover report may span at most 400 days.', { issues: [{ path: 'to', message: 'at most 400 days after from' }] });
+  if (Date.parse(to) > calendarDaysOnInEngland(from, MAX_COVER_REPORT_DAYS)) throw new AppError('validation_failed', `A cover report may span at most ${MAX_COVER_REPORT_DAYS} days.`, { issues: [{ path: 'to', message: `at most ${MAX_COVER_REPORT_DAYS} days after from` }] });
   // One more than the bound is read of each, so a range holding more is refused rather than cut short.
   const max = deps.config.maxReportBookings;
   // Only sessions the reader may see, booked or delivered: a school's own in-house sessions are not its trust's office's.

@@ -6,7 +6,8 @@
 import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { Participant, Track, TrackPublication } from 'livekit-client';
-import { messageOf } from '../components.js';
+import { lengthHint, messageOf, tooLongError } from '../components.js';
+import { MAX_CHAT_CHARS } from '../../../shared/live.js';
 import { ENGLAND, formatTime } from '../format.js';
 import { displayName, qualityLabel, type LiveKit, type RoomController } from './controller.js';
 import { LISTENING_ONLY, needsPublish, SHORTCUTS, shortcutDescription, shortcutFor, type ShortcutAction, type ShortcutPlace } from './shortcuts.js';
@@ -135,6 +136,8 @@ function initials(name: string) {
 function ChatPanel({ controller, inputRef }: { controller: RoomController; inputRef: { current: HTMLInputElement | null } }) {
   const [text, setText] = useState('');
   const [error, setError] = useState('');
+  /** The error is the message's length (the field is wrong), not a failure to send it. */
+  const [tooLong, setTooLong] = useState(false);
   const logRef = useRef<HTMLOListElement>(null);
   useEffect(() => {
     const el = logRef.current?.parentElement;
@@ -143,14 +146,20 @@ function ChatPanel({ controller, inputRef }: { controller: RoomController; input
   async function send(e: Event) {
     e.preventDefault();
     if (!text.trim()) return;
-    setError('');
+    // Refused with a word, not cut short: the text is kept to be shortened.
+    const over = tooLongError('Message', text, MAX_CHAT_CHARS);
+    setTooLong(!!over);
+    setError(over ?? '');
+    if (over) return;
     try {
-      await controller.sendChat(text);
+      // Composed (NFC), as the limit counts its characters (`charactersIn`).
+      await controller.sendChat(text.normalize('NFC'));
       setText('');
     } catch (err) {
       setError(`Your message was not sent: ${messageOf(err)}`);
     }
   }
+  const hint = lengthHint(text, MAX_CHAT_CHARS);
   return (
     <section aria-labelledby="chat-title" class="panel chat-panel">
       <h2 id="chat-title">Chat</h2>
@@ -170,14 +179,28 @@ function ChatPanel({ controller, inputRef }: { controller: RoomController; input
       </div>
       <form onSubmit={send} class="chat-form" noValidate>
         <label for="chat-input">Message</label>
+        {hint && (
+          <p class="hint" id="chat-input-hint">
+            {hint}
+          </p>
+        )}
         <div class="chat-row">
-          <input ref={inputRef} id="chat-input" type="text" autoComplete="off" maxLength={2000} value={text} onInput={(e) => setText(e.currentTarget.value)} />
+          <input
+            ref={inputRef}
+            id="chat-input"
+            type="text"
+            autoComplete="off"
+            value={text}
+            aria-invalid={tooLong && error ? 'true' : undefined}
+            aria-describedby={[hint ? 'chat-input-hint' : '', error ? 'chat-input-error' : ''].filter(Boolean).join(' ') || undefined}
+            onInput={(e) => setText(e.currentTarget.value)}
+          />
           <button type="submit" class="button">
             Send
           </button>
         </div>
         {error && (
-          <p class="error-message" role="alert">
+          <p class="error-message" id="chat-input-error" role="alert">
             {error}
           </p>
         )}

@@ -8,9 +8,9 @@ import './timetable.css';
 import { useState } from 'preact/hooks';
 import { z } from 'zod';
 import { SessionList, type Session } from '../../../shared/sessions.js';
-import { MAX_TIMETABLE_BYTES, MAX_TIMETABLE_SIZE_WORDS, Timetable } from '../../../shared/timetables.js';
+import { MAX_CALENDAR_URL_CHARS, MAX_TIMETABLE_BYTES, MAX_TIMETABLE_SIZE_WORDS, Timetable } from '../../../shared/timetables.js';
 import { api } from '../api.js';
-import { Alert, ConfirmButton, errorFor, ErrorSummary, type FieldError, messageOf, PageHeading, Status, TableScroll, TextField, useApp, useFocusLater } from '../components.js';
+import { Alert, apiIssues, ConfirmButton, errorFor, ErrorSummary, type FieldError, messageOf, PageHeading, Status, TableScroll, TextField, toFieldErrors, useApp, useFocusLater } from '../components.js';
 import { addDays, dayInEngland, ENGLAND, formatDate, formatDateTime, formatLongDay, formatTimeRange, plural, viewerZone } from '../format.js';
 import { ApiError } from '../api.js';
 import { Retry, useLoad } from '../load.js';
@@ -20,6 +20,9 @@ import { fileType, sendText } from './send.js';
 import { NO_PROBLEMS, problemsOf, UploadProblems } from './UploadProblems.js';
 
 type TimetableValue = z.infer<typeof Timetable>;
+
+/** The link form's one field, as the service's refusals name it (SubscriptionInput's `url`). */
+const CALENDAR_FIELDS = { url: { id: 'calendar-url', label: 'Calendar address' } };
 
 /** The Monday (YYYY-MM-DD) of the week holding the calendar day `day`. */
 export function mondayOf(day: string): string {
@@ -148,6 +151,12 @@ export function TimetableView({ person }: { person?: TimetablePerson }) {
       setErrors([{ field: 'calendar-url', message: `Calendar address: enter the web address of ${own ? 'your' : 'their'} school calendar` }]);
       return;
     }
+    // Said here, before anything is sent, as the service would refuse it (SubscriptionInput).
+    if (url.length > MAX_CALENDAR_URL_CHARS) {
+      const n = (k: number) => k.toLocaleString('en-GB');
+      setErrors([{ field: 'calendar-url', message: `Calendar address is too long: a calendar address has at most ${n(MAX_CALENDAR_URL_CHARS)} characters, and this one has ${n(url.length)}. Check that only the calendar’s web address was copied, then paste it again.` }]);
+      return;
+    }
     setErrors([]);
     setBusy(true);
     setStatus('Fetching the calendar…');
@@ -165,6 +174,9 @@ export function TimetableView({ person }: { person?: TimetablePerson }) {
       if (err instanceof ApiError && (err.code === 'fetch_failed' || err.code === 'address_not_allowed')) {
         setProblems(NO_PROBLEMS);
         setErrors([{ field: 'calendar-url', message: `Calendar address: ${err.message}` }]);
+      } else if (err instanceof ApiError && err.code === 'validation_failed' && apiIssues(err).length) {
+        // The field's own refusal, said by its label ("Calendar address is too long: …"), not the service's summary naming `url`.
+        setErrors(toFieldErrors(apiIssues(err), CALENDAR_FIELDS, CALENDAR_FIELDS.url));
       } else showUploadError(err, 'calendar-url', 'Calendar address');
     } finally {
       setBusy(false);

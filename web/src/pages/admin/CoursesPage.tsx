@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { Course, CreateCourseInput } from '../../../../shared/sessions.js';
 import { PeoplePage } from '../../../../shared/accounts.js';
 import { api, ApiError } from '../../api.js';
-import { apiIssues, AskBeforeSaving, ConfirmButton, described, ErrorSummary, errorFor, Field, messageOf, PageHeading, Status, TextField, toFieldErrors, useApp, useFocusLater, type FieldError } from '../../components.js';
+import { apiIssues, AskBeforeSaving, ConfirmButton, described, ErrorSummary, errorFor, Field, lengthHint, messageOf, PageHeading, Status, TextField, toFieldErrors, tooLongError, useApp, useFocusLater, type FieldError } from '../../components.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../../load.js';
 import { CourseFeedbackSettingsList } from '../../../../shared/feedback.js';
 import { AnonymousFeedbackToggle } from '../../feedback/pages.js';
@@ -12,6 +12,10 @@ import { Link } from '../../router.js';
 import { everyTrainer, type Person } from '../../trainers.js';
 
 type CourseRow = z.infer<typeof Course>;
+
+/** A course's longest title and description, in characters: the service's schema's own (a pasted text is refused with a word, not cut short). */
+const MAX_TITLE_CHARS = CreateCourseInput.shape.title.in.maxLength!;
+const MAX_DESCRIPTION_CHARS = CreateCourseInput.shape.description.unwrap().maxLength!;
 
 /** Administrators: courses, and which trainers may run each one's sessions. */
 export function CoursesPage() {
@@ -54,6 +58,8 @@ export function CoursesPage() {
       setErrors([{ field: 'course-title', message: 'Enter a course title' }]);
       return;
     }
+    const tooLong = tooLongError('Course title', title, MAX_TITLE_CHARS);
+    if (tooLong) return setErrors([{ field: 'course-title', message: tooLong }]);
     setErrors([]);
     // What follows success is part of the action, so "Try again" after a failure says it too.
     await create.run(async () => {
@@ -103,7 +109,7 @@ export function CoursesPage() {
       <form class="panel narrow" onSubmit={add} aria-labelledby="new-course">
         <h2 id="new-course">Add a course</h2>
         <ErrorSummary errors={errors} />
-        <TextField id="course-title" label="Course title" maxLength={200} error={errorFor(errors, 'course-title')} value={title} onInput={(e) => setTitle((e.currentTarget as HTMLInputElement).value)} />
+        <TextField id="course-title" label="Course title" hint={lengthHint(title, MAX_TITLE_CHARS)} error={errorFor(errors, 'course-title')} value={title} onInput={(e) => setTitle((e.currentTarget as HTMLInputElement).value)} />
         {/* "Try again" ends where a first add does: on "Add course", which stays. */}
         <ActionError action={create} focusTo={() => document.getElementById('add-course')} />
         <ActionButton id="add-course" busy={create.busy} busyLabel="Adding…">
@@ -174,6 +180,15 @@ function CourseDetails({ course, onSaved, onGone, reload, onError }: { course: C
   }
   async function submit(e: Event | null, confirmed = false) {
     e?.preventDefault();
+    // Longer than the service keeps: said with how much to take out, the text kept to be shortened.
+    const tooLong = [
+      { field: ids.title, message: tooLongError('Title', title, MAX_TITLE_CHARS) },
+      { field: ids.description, message: tooLongError('Description', description, MAX_DESCRIPTION_CHARS) },
+    ].filter((f): f is FieldError => f.message !== undefined);
+    if (tooLong.length) {
+      setAsking(false);
+      return showErrors(tooLong);
+    }
     // Checked as the server checks a new course (CreateCourseInput): a title, one line, at most 200 characters.
     const parsed = CreateCourseInput.safeParse({ title, description });
     if (!parsed.success) {
@@ -223,13 +238,15 @@ function CourseDetails({ course, onSaved, onGone, reload, onError }: { course: C
 
   if (editing) {
     const summaryId = `details-${course.id}-summary`;
+    const titleHint = lengthHint(title, MAX_TITLE_CHARS);
+    const descriptionHint = lengthHint(description, MAX_DESCRIPTION_CHARS);
     return (
       <form onSubmit={submit} noValidate aria-label={`Title and description of ${course.title}`}>
         <ErrorSummary errors={errors} titleId={summaryId} level={3} />
         <TextField
           id={ids.title}
           label="Title"
-          maxLength={200}
+          hint={titleHint}
           value={title}
           error={errorFor(errors, ids.title)}
           onInput={(e) => {
@@ -237,8 +254,8 @@ function CourseDetails({ course, onSaved, onGone, reload, onError }: { course: C
             setAsking(false);
           }}
         />
-        <Field id={ids.description} label="Description (optional)" error={errorFor(errors, ids.description)}>
-          <textarea id={ids.description} rows={4} maxLength={10_000} {...described(ids.description, undefined, errorFor(errors, ids.description))} value={description} onInput={(e) => { setDescription((e.currentTarget as HTMLTextAreaElement).value); setAsking(false); }} />
+        <Field id={ids.description} label="Description (optional)" hint={descriptionHint} error={errorFor(errors, ids.description)}>
+          <textarea id={ids.description} rows={4} {...described(ids.description, descriptionHint, errorFor(errors, ids.description))} value={description} onInput={(e) => { setDescription((e.currentTarget as HTMLTextAreaElement).value); setAsking(false); }} />
         </Field>
         {/* "Try again" ends where a first save does: on Edit, once the form has closed. */}
         <ActionError action={save} focusTo={() => document.getElementById(ids.edit)} />

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { z } from 'zod';
 import { CreateOrgInput, Organisation, OrgChanged, OrgKind, OrgPage as OrgPageOf, PARENT_KINDS, UpdateOrgInput } from '../../../../shared/accounts.js';
 import { api, ApiError } from '../../api.js';
-import { apiIssues, AskBeforeSaving, ConflictSummary, described, ErrorSummary, Field, FieldNotes, errorFor, messageOf, PageHeading, Status, TextField, TimeZoneList, toFieldErrors, useApp, useFocusLater, type FieldError, PendingHeading } from '../../components.js';
+import { apiIssues, AskBeforeSaving, ConflictSummary, described, ErrorSummary, Field, FieldNotes, errorFor, lengthHint, messageOf, PageHeading, Status, TextField, TimeZoneList, toFieldErrors, tooLongError, useApp, useFocusLater, type FieldError, PendingHeading } from '../../components.js';
 import { Loaded, SaveFailure, useLoad } from '../../load.js';
 import { Link, navigate, stillHere } from '../../router.js';
 import { counted, formatLongDay } from '../../format.js';
@@ -24,6 +24,9 @@ const FIELDS = {
   'settings.travelBufferMinutes': { id: 'org-buffer', label: 'Travel time around in-person sessions' },
   'settings.ssoRequired': { id: 'org-sso', label: 'Staff must sign in with their school account' },
 };
+
+/** The longest organisation name, in characters: the service's schema's own (a pasted name is refused with a word, not cut short). */
+const MAX_NAME_CHARS = CreateOrgInput.shape.name.in.maxLength!;
 
 /** The time zone field's hint (its suggestions: TimeZoneList, as the session form's). */
 const TIME_ZONE_HINT = 'Written as region and city, such as Europe/London: choose one from the list, or type another.';
@@ -377,7 +380,11 @@ function OrgForm({ org, carried, onSaved, onChangedMeanwhile }: { org: Org | nul
     const settings = { ...(weekA ? { weekAStart: weekA } : {}), ...(buffer.trim() !== '' ? { travelBufferMinutes: Number(buffer) } : {}), ...(ssoRequired ? { ssoRequired: true } : {}) };
     const body = { name, kind, urn: urn.trim() || (org ? null : undefined), parentId: isParent ? (org ? null : undefined) : parentId || (org ? null : undefined), timeZone, settings };
     const parsed = org ? UpdateOrgInput.safeParse(body) : CreateOrgInput.safeParse(body);
-    if (!parsed.success) return setErrors(toFieldErrors(parsed.error.issues, FIELDS, FIELDS.name));
+    // A name too long is said with how much to take out, the name kept to be shortened.
+    const nameTooLong = tooLongError('Name', name, MAX_NAME_CHARS);
+    const schemaErrors = parsed.success ? [] : toFieldErrors(parsed.error.issues, FIELDS, FIELDS.name);
+    if (nameTooLong) return setErrors([{ field: FIELDS.name.id, message: nameTooLong }, ...schemaErrors.filter((f) => f.field !== FIELDS.name.id)]);
+    if (!parsed.success) return setErrors(schemaErrors);
     // A trust being made a school would find itself among the trusts: it cannot sit under itself (the server says so too).
     if (org && !isParent && parentId === org.id) return setErrors(toFieldErrors([{ path: 'parentId', message: 'An organisation cannot sit under itself.' }], FIELDS, FIELDS.name));
     setErrors([]);
@@ -422,7 +429,7 @@ function OrgForm({ org, carried, onSaved, onChangedMeanwhile }: { org: Org | nul
     <form onSubmit={submit} noValidate>
       <ErrorSummary errors={errors} />
       <ConflictSummary conflicts={conflicts} what="organisation" idPrefix="org-conflict" />
-      <TextField id="org-name" label="Name" maxLength={200} value={name} onInput={(e) => set({ name: (e.currentTarget as HTMLInputElement).value })} error={errorFor(fieldErrors, 'org-name')} />
+      <TextField id="org-name" label="Name" hint={lengthHint(name, MAX_NAME_CHARS)} value={name} onInput={(e) => set({ name: (e.currentTarget as HTMLInputElement).value })} error={errorFor(fieldErrors, 'org-name')} />
       <Field id="org-kind" label="Kind" error={errorFor(fieldErrors, 'org-kind')}>
         <select id="org-kind" {...described('org-kind', undefined, errorFor(fieldErrors, 'org-kind'))} value={kind} onChange={(e) => set({ kind: (e.currentTarget as HTMLSelectElement).value as z.infer<typeof OrgKind> })}>
           {Object.entries(KIND_LABEL).map(([k, label]) => (

@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { AttendeeList, AttendeeSort, AttendeeStatusFilter, AttendeesQuery, Booking, type AttendeeEntry } from '../../../../shared/bookings.js';
+import { AttendeeList, AttendeeSort, AttendeeStatusFilter, AttendeesQuery, Booking, RemoveBookingInput, type AttendeeEntry } from '../../../../shared/bookings.js';
 import { Session, type SeatKind } from '../../../../shared/sessions.js';
 import { api } from '../../api.js';
-import { Badge, ConfirmButton, described, DownloadLink, Field, PageHeading, Status, TextField, useApp, useFocusLater, PendingHeading } from '../../components.js';
+import { Badge, ConfirmButton, described, DownloadLink, Field, lengthHint, PageHeading, Status, TextField, tooLongError, useApp, useFocusLater, PendingHeading } from '../../components.js';
 import { counted, formatDateTime, ordinal, plural, seatLabel, statusLabel } from '../../format.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../../load.js';
 import { Link, navigate } from '../../router.js';
@@ -18,6 +18,8 @@ const ATTENDEES_PAGE = 100;
 const MAX_PAGE = 1_000_000 / ATTENDEES_PAGE;
 /** How long typing pauses before the list is asked for what was typed. */
 const TYPING_PAUSE_MS = 300;
+/** The longest reason for taking someone off, in characters: the service's schema's own (a pasted text is refused with a word, not cut short). */
+const MAX_REASON_CHARS = RemoveBookingInput.shape.reason.in.maxLength!;
 
 /** What the list is narrowed and ordered by, and its page, from the address (`?status=&seat=&q=&sort=&page=`); anything unknown there is no filter. */
 function askedOf(query: URLSearchParams) {
@@ -298,6 +300,7 @@ function RemoveForm({ r, busy, onRemove, onKeep }: { r: AttendeeEntry; busy: boo
   const ref = useRef<HTMLInputElement>(null);
   useEffect(() => ref.current?.focus(), []);
   const id = `reason-${r.bookingId}`;
+  const hint = lengthHint(reason, MAX_REASON_CHARS);
   return (
     <form
       class="confirm"
@@ -306,12 +309,14 @@ function RemoveForm({ r, busy, onRemove, onKeep }: { r: AttendeeEntry; busy: boo
       onSubmit={(e) => {
         e.preventDefault();
         if (!reason.trim()) return setError(`Give a reason: it is sent to ${r.name}`);
+        const tooLong = tooLongError('Reason', reason, MAX_REASON_CHARS);
+        if (tooLong) return setError(tooLong);
         setError('');
         onRemove(reason.trim());
       }}
     >
-      <Field id={id} label={`Reason (sent to ${r.name})`} error={error} announce>
-        <input ref={ref} id={id} type="text" maxLength={500} value={reason} {...described(id, undefined, error)} onInput={(e) => setReason((e.currentTarget as HTMLInputElement).value)} />
+      <Field id={id} label={`Reason (sent to ${r.name})`} hint={hint} error={error} announce>
+        <input ref={ref} id={id} type="text" value={reason} {...described(id, hint, error)} onInput={(e) => setReason((e.currentTarget as HTMLInputElement).value)} />
       </Field>
       <div class="actions">
         <ActionButton class="button button-danger" busy={busy} busyLabel="Removing…">

@@ -1,14 +1,17 @@
 import { useMemo, useRef, useState } from 'preact/hooks';
-import { AREAS, CancelResult, Session, type AudienceInput, type CreateSessionInput, type UpdateSessionInput } from '../../../../shared/sessions.js';
+import { AREAS, CancelResult, CancelSessionInput, Session, type AudienceInput, type CreateSessionInput, type UpdateSessionInput } from '../../../../shared/sessions.js';
 import { sameLines } from '../../../../shared/common.js';
 import { api } from '../../api.js';
-import { ConfirmButton, ConflictSummary, ErrorSummary, messageOf, PageHeading, Status, TextField, useApp, useFocusLater, type FieldError, PendingHeading } from '../../components.js';
+import { ConfirmButton, ConflictSummary, ErrorSummary, lengthHint, messageOf, PageHeading, Status, TextField, tooLongError, useApp, useFocusLater, type FieldError, PendingHeading } from '../../components.js';
 import { formatLongDay, listOf, modeLabel, plural } from '../../format.js';
 import { ActionError, isRefusal, Loaded, useAction, useLoad } from '../../load.js';
 import { Link } from '../../router.js';
 import { apiFieldErrors, endDay, SaveFailure, SessionFields, toInput, valuesOf, withCutOffMoved, type SessionValues } from './SessionForm.js';
 import { serverNow } from '../../clock.js';
 import { AudienceField, audienceInput, type AudienceValue } from '../AudienceField.js';
+
+/** The longest reason for cancelling, in characters: the service's schema's own (a pasted text is refused with a word, not cut short). */
+const MAX_CANCEL_REASON_CHARS = CancelSessionInput.shape.reason.unwrap().maxLength!;
 
 /** Everyone a change of time or place is told to: booked, offered and waiting. */
 export const peopleOf = (s: Session) => s.seats.inPerson.confirmed + s.seats.inPerson.offered + s.seats.inPerson.waitlisted + s.seats.online.confirmed + s.seats.online.offered + s.seats.online.waitlisted;
@@ -354,6 +357,8 @@ function EditForm({ s, navigated, onChanged, reload }: { s: Session; navigated: 
   const [status, setStatus] = useState('');
   const [busy, setBusy] = useState(false);
   const [reason, setReason] = useState('');
+  /** A reason longer than the service keeps: said beside it as it appears (the section has no summary), the text kept to be shortened. */
+  const [reasonError, setReasonError] = useState('');
   const cancel = useAction();
   const confirmRef = useRef<HTMLDivElement>(null);
   const saveRef = useRef<HTMLButtonElement>(null);
@@ -488,6 +493,9 @@ function EditForm({ s, navigated, onChanged, reload }: { s: Session; navigated: 
   }
 
   async function doCancel() {
+    const tooLong = tooLongError('Reason', reason, MAX_CANCEL_REASON_CHARS);
+    setReasonError(tooLong ?? '');
+    if (tooLong) return;
     // What follows success is part of the action, so "Try again" after a failure does it too.
     await cancel.run(async () => {
       const r = await api(`/api/sessions/${encodeURIComponent(s.id)}/cancel`, CancelResult, { method: 'POST', body: reason.trim() ? { reason: reason.trim() } : {} });
@@ -503,7 +511,7 @@ function EditForm({ s, navigated, onChanged, reload }: { s: Session; navigated: 
   const fieldErrors = useMemo(() => [...errors, ...conflicts], [errors, conflicts]);
   return (
     <>
-      <PageHeading title={title} navigated={navigated} error={errors.length > 0 || conflicts.length > 0}>
+      <PageHeading title={title} navigated={navigated} error={errors.length > 0 || conflicts.length > 0 || reasonError !== ''}>
         {title}
       </PageHeading>
       <p class="back">
@@ -560,7 +568,7 @@ function EditForm({ s, navigated, onChanged, reload }: { s: Session; navigated: 
             ) : (
               <p>Everyone booked, offered a seat or waiting ({plural(people, 'person', 'people')}) is told, with the reason you give.</p>
             )}
-            <TextField id="cancel-reason" label="Reason (sent to everyone; optional)" maxLength={500} value={reason} onInput={(e) => setReason((e.currentTarget as HTMLInputElement).value)} />
+            <TextField id="cancel-reason" label="Reason (sent to everyone; optional)" hint={lengthHint(reason, MAX_CANCEL_REASON_CHARS)} error={reasonError || undefined} announce value={reason} onInput={(e) => setReason((e.currentTarget as HTMLInputElement).value)} />
             {/* "Try again" ends where a first cancel does: on the message saying so. */}
             <ActionError action={cancel} focusTo={() => document.getElementById('edit-status')} />
             <ConfirmButton

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { AREAS, bookingEndsAt, Course, CreateCourseInput, CreateSessionInput, type Mode, type Session } from '../../../../shared/sessions.js';
 import { api, ApiError } from '../../api.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../../load.js';
-import { described, errorFor, Field, FieldNotes, messageOf, Status, TextField, TimeZoneList, toFieldErrors, useApp, useFocusLater, type FieldError } from '../../components.js';
+import { described, errorFor, Field, FieldNotes, lengthHint, messageOf, Status, TextField, TimeZoneList, toFieldErrors, tooLongError, useApp, useFocusLater, type FieldError } from '../../components.js';
 import { addDays, formatLongDay, modeLabel, skippedTime, skippedTimeWords, wallClock, zonedIso } from '../../format.js';
 import { TrainersField } from './TrainersField.js';
 import { serverNow } from '../../clock.js';
@@ -129,6 +129,17 @@ export const SESSION_FIELDS = {
   offerHoldMinutes: { id: 'offer-hold', label: 'How long an offered seat is held' },
 };
 
+/**
+ * The longest title, description and venue, and a new course's title, in characters: the
+ * service's schemas' own. A text pasted longer is refused with a word, not cut short.
+ */
+const MAX_CHARS = {
+  title: CreateSessionInput.shape.title.in.maxLength!,
+  description: CreateSessionInput.shape.description.unwrap().maxLength!,
+  venue: CreateSessionInput.shape.venue.unwrap().unwrap().maxLength!,
+  courseTitle: CreateCourseInput.shape.title.in.maxLength!,
+};
+
 /** What the schema's refusals of the advanced fields mean, in the form's own units (per cent, minutes). */
 const UNIT_MESSAGES: Record<string, string> = {
   threshold: 'Attendance needed must be a percentage from 0 to 100, such as 75',
@@ -149,6 +160,10 @@ const num = (v: string) => (v.trim() === '' ? undefined : Number(v));
 /** The API input for the form's values, or the problems with them (for the fields). */
 export function toInput(v: SessionValues): { input: CreateSessionInput; errors: FieldError[] } | { input: null; errors: FieldError[] } {
   const found: FieldError[] = [];
+  for (const [field, label, text] of [['title', 'Title', v.title], ['description', 'Description', v.description], ['venue', 'Venue', v.mode === 'online' ? '' : v.venue]] as const) {
+    const tooLong = tooLongError(label, text, MAX_CHARS[field]);
+    if (tooLong) found.push({ field, message: tooLong });
+  }
   const tz = v.timeZone.trim() || 'Europe/London';
   let startsAt: string | null = null;
   let endsAt: string | null = null;
@@ -330,11 +345,12 @@ export function SessionFields({ values, set, errors, sessionId }: { values: Sess
   const v = values;
   const text = (k: keyof SessionValues) => ({ value: v[k] as string, onInput: (e: Event) => set({ [k]: (e.currentTarget as HTMLInputElement).value } as Partial<SessionValues>) });
   const past = pastStart(v, v.date);
+  const descriptionHint = lengthHint(v.description, MAX_CHARS.description);
   return (
     <>
-      <TextField id="title" label="Title" maxLength={200} error={errorFor(errors, 'title')} {...text('title')} />
-      <Field id="description" label="Description (optional)" error={errorFor(errors, 'description')}>
-        <textarea id="description" name="description" rows={5} {...described('description', undefined, errorFor(errors, 'description'))} {...text('description')} />
+      <TextField id="title" label="Title" hint={lengthHint(v.title, MAX_CHARS.title)} error={errorFor(errors, 'title')} {...text('title')} />
+      <Field id="description" label="Description (optional)" hint={descriptionHint} error={errorFor(errors, 'description')}>
+        <textarea id="description" name="description" rows={5} {...described('description', descriptionHint, errorFor(errors, 'description'))} {...text('description')} />
       </Field>
       {/* Its error (the server's, say) is read with the group, and marks it, as a field's does. */}
       <fieldset class={errorFor(errors, 'mode-online') ? 'field field-error' : 'field'} aria-describedby={errorFor(errors, 'mode-online') ? 'mode-online-error' : undefined}>
@@ -359,7 +375,7 @@ export function SessionFields({ values, set, errors, sessionId }: { values: Sess
       </div>
       <TextField id="timeZone" label="Time zone" hint="The zone the times above are in, written as region and city, such as Europe/London: choose one from the list, or type another." spellcheck={false} autocomplete="off" list="time-zones" error={errorFor(errors, 'timeZone')} {...text('timeZone')} />
       <TimeZoneList id="time-zones" />
-      {v.mode !== 'online' && <TextField id="venue" label="Venue" maxLength={300} error={errorFor(errors, 'venue')} {...text('venue')} />}
+      {v.mode !== 'online' && <TextField id="venue" label="Venue" hint={lengthHint(v.venue, MAX_CHARS.venue)} error={errorFor(errors, 'venue')} {...text('venue')} />}
       <Field id="area" label="Area (optional)" hint={AREA_HINT} error={errorFor(errors, 'area')}>
         <select id="area" name="area" {...described('area', AREA_HINT, errorFor(errors, 'area'))} value={v.area} onChange={(e) => set({ area: (e.currentTarget as HTMLSelectElement).value })}>
           <option value="">No area</option>
@@ -530,6 +546,8 @@ function NewCourse({ onAdded }: { onAdded: (c: z.infer<typeof Course>) => Promis
   const focusLater = useFocusLater();
   async function add() {
     setMessage('');
+    const tooLong = tooLongError('New course title', title, MAX_CHARS.courseTitle);
+    if (tooLong) return setError(tooLong);
     const parsed = CreateCourseInput.safeParse({ title: title.trim() });
     if (!parsed.success) return setError('Enter the course’s title');
     setError('');
@@ -557,7 +575,7 @@ function NewCourse({ onAdded }: { onAdded: (c: z.infer<typeof Course>) => Promis
       <TextField
         id="new-course-title"
         label="New course title"
-        maxLength={200}
+        hint={lengthHint(title, MAX_CHARS.courseTitle)}
         value={title}
         error={error || undefined}
         announce
