@@ -198,8 +198,8 @@ function NewSessionForm({ copyOf, navigated }: { copyOf: Session | null; navigat
 
 /**
  * The other days of a series that start in the past by the server's clock, named as typed:
- * those no one will be able to book, and those people can book only while enough of them is
- * left to attend (pastStart). A live region, present while empty, so the warning is read out
+ * those no one will be able to book, and those people can still book until they end
+ * (pastStart). A live region, present while empty, so the warning is read out
  * as it appears.
  */
 function PastDays({ values, lines }: { values: SessionValues; lines: string[] }) {
@@ -213,7 +213,7 @@ function PastDays({ values, lines }: { values: SessionValues; lines: string[] })
   return (
     <div role="status" class={past.bookable.length || past.unbookable.length ? 'notice notice-warning' : 'status-empty'}>
       {past.unbookable.length > 0 && <p>{said(past.unbookable, (one) => `no one will be able to book ${one ? 'that session' : 'those sessions'}.`)}</p>}
-      {past.bookable.length > 0 && <p>{said(past.bookable, (one) => `people can book ${one ? 'that session' : 'those sessions'} only while enough of ${one ? 'it' : 'each'} is left to attend.`)}</p>}
+      {past.bookable.length > 0 && <p>{said(past.bookable, (one) => `people can still book ${one ? 'that session' : 'those sessions'} until ${one ? 'it ends' : 'each ends'}, but those who book once too little is left will not count as having attended.`)}</p>}
     </div>
   );
 }

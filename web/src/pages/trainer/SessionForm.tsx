@@ -371,7 +371,7 @@ export function SessionFields({ values, set, errors, sessionId }: { values: Sess
         <TextField id="end" label="End time" type="time" hint={/^\d{4}-\d{2}-\d{2}$/.test(values.date) && endDay(values, values.date) !== values.date ? `The next day, ${formatLongDay(endDay(values, values.date))}.` : undefined} error={errorFor(errors, 'end')} {...text('end')} />
       </div>
       <div role="status" class={past ? 'notice notice-warning' : 'status-empty'}>
-        {past && <p>{past === 'bookable' ? 'This start time is in the past: people can book it only while enough of it is left to attend.' : 'This start time is in the past: no one will be able to book it.'}</p>}
+        {past && <p>{past === 'bookable' ? 'This start time is in the past: people can still book it until it ends, but those who book once too little of it is left will not count as having attended.' : 'This start time is in the past: no one will be able to book it.'}</p>}
       </div>
       <TextField id="timeZone" label="Time zone" hint="The zone the times above are in, written as region and city, such as Europe/London: choose one from the list, or type another." spellcheck={false} autocomplete="off" list="time-zones" error={errorFor(errors, 'timeZone')} {...text('timeZone')} />
       <TimeZoneList id="time-zones" />
