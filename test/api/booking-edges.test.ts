@@ -177,7 +177,7 @@ describe('seat moves', () => {
     expect(mv.json).toMatchObject({ status: 'offered', seat: 'in_person' });
     const mail = (await t.mails('seat_changed')).find((m) => m.user_id === w.id)!;
     const text = mail.message.text.replace(/\s+/g, ' ');
-    expect(text).toContain('The trainer has moved the seat offered to you to an in-person seat. It is still only held for you until Sunday 1 February at 11:00 GMT: accept it');
+    expect(text).toContain('Trainer 1 (trainer) has moved the seat offered to you to an in-person seat. It is still only held for you until Sunday 1 February at 11:00 GMT: accept it');
     expect(text).toContain('accept it from your bookings page before then, or it passes to the next person');
     expect(text).not.toMatch(/moved your place to an in-person seat/);
   });
