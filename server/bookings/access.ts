@@ -29,7 +29,7 @@ import * as engine from './service.js';
 import * as views from './views.js';
 
 /** The caller's own bookings, soonest first, with statuses and queue places. */
-export const ownBookings = (deps: Deps, actor: AuthUser): Promise<Booking[]> => views.bookingsOfUser(deps.db, actor.id);
+export const ownBookings = async (deps: Deps, actor: AuthUser): Promise<Booking[]> => views.bookingsOfUser(deps.db, actor.id, await viewerFor(deps.db, actor));
 
 /** One booking, to those who may act for its owner; to anyone else there is no such booking. */
 export async function bookingFor(deps: Deps, actor: AuthUser, id: string): Promise<Booking> {

@@ -71,9 +71,14 @@ export interface BookingFailure {
  * its trust's office (DESIGN.md invariant 12). `db` may be the transaction the caller holds.
  */
 export async function mayActFor(db: Kysely<Database> | Trx, actor: AuthUser, user: Pick<UserRow, 'id' | 'org_id'>, sessionId: string): Promise<boolean> {
-  if (actor.id === user.id || actor.role === 'admin') return true;
-  if (actor.role !== 'office') return false;
-  if (!(await orgsActableBy(db, actor)).has(user.org_id)) return false;
+  if (actor.role === 'admin') return true;
+  // Their own place too only on a session that exists for them: someone moved to another
+  // organisation since they booked an in-house session of their old one is outside it now
+  // (DESIGN.md invariant 12; their place there was given up with the move).
+  if (actor.id !== user.id) {
+    if (actor.role !== 'office') return false;
+    if (!(await orgsActableBy(db, actor)).has(user.org_id)) return false;
+  }
   return (await repo.sessionVisibility(db, sessionId, await repo.viewerFor(db, actor))) === 'visible';
 }
 

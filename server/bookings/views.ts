@@ -173,8 +173,9 @@ export async function bookingView(db: Q, id: string): Promise<Booking | undefine
   return r && (await toBookings(db, [r]))[0];
 }
 
-export async function bookingsOfUser(db: Q, userId: string): Promise<Booking[]> {
-  return toBookings(db, await bookingQuery(db).where('b.user_id', '=', userId).orderBy('s.starts_at').orderBy('b.created_at').execute());
+export async function bookingsOfUser(db: Q, userId: string, viewer: Viewer): Promise<Booking[]> {
+  // Only on sessions that exist for them now (`viewer`, theirs): not an in-house session of an organisation they have since left (DESIGN.md invariant 12).
+  return toBookings(db, await bookingQuery(db).where('b.user_id', '=', userId).where(visibleTo(viewer, 's')).orderBy('s.starts_at').orderBy('b.created_at').execute());
 }
 
 /**

@@ -134,9 +134,13 @@ describe('a cancelled place says how it ended', () => {
     const inHouse = await t.session({ title: 'TT In house', ...TIMES, audience: { kind: 'organisation', orgId: org.id } });
     const kits = await book(inHouse.id, kit);
     await ok('PUT', `/api/users/${kit.id}/placement`, admin, { role: 'staff', orgId: other.id });
-    const given = (await bookingAs(kits.id, kit)).ending;
+    const given = (await bookingAs(kits.id, admin)).ending;
     expect(given).toMatchObject({ how: 'given_up', by: null });
     expect(given.reason).toMatch(/moved to another organisation/);
+    // To Kit, now outside it, the in-house session and their place on it do not exist (DESIGN.md invariant 12).
+    expect((await t.request('GET', `/api/bookings/${kits.id}`, { as: kit })).status).toBe(404);
+    expect((await t.request('GET', `/api/bookings/${kits.id}/invite.ics`, { as: kit })).status).toBe(404);
+    expect(((await t.request('GET', '/api/me/bookings', { as: kit })).json.items as { id: string }[]).map((b) => b.id)).not.toContain(kits.id);
   });
 
   it('a place given up without a notice, as its session moved back into the future after the account was turned off, still says the account was turned off', async () => {
