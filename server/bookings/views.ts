@@ -6,7 +6,6 @@ import type { AttendeeEntry, AttendeeList, AttendeesQuery, Booking, BookingEndin
 import { oneOf } from '../../db/prepared.js';
 import { queueEndsOf, queuePositions, visibleTo, type Viewer } from './repository.js';
 import { bookingHasTranscript } from '../live/repository.js';
-import { actorPhrase } from '../notifications/messages.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -38,7 +37,7 @@ async function toBookings(db: Q, rows: Row[]): Promise<Booking[]> {
  * ending (bookings/service.ts): what the person was told is what the booking says happened.
  */
 const ENDING_NOTICES = ['cancelled', 'left_waitlist', 'removed', 'offer_expired', 'offer_declined', 'session_cancelled'] as const;
-type EndingNotice = { booking_id: string | null; kind: string; reason: string | null; acted_by: string | null; created_at: string; actor_name: string | null; actor_role: string | null; actor_org_id: string | null };
+type EndingNotice = { booking_id: string | null; kind: string; reason: string | null; acted_by: string | null; created_at: string; actor_name: string | null; actor_role: string | null; actor_org_name: string | null };
 /** Bookings read a batch at a time by id (a popular session's roster holds thousands). */
 const ID_BATCH = 500;
 
@@ -58,7 +57,8 @@ async function endingsOf(db: Q, rows: Row[]): Promise<Map<string, BookingEnding>
     const found = await db
       .selectFrom('outbox as o')
       .leftJoin('users as a', 'a.id', 'o.acted_by')
-      .select(['o.booking_id', 'o.kind', 'o.reason', 'o.acted_by', 'o.created_at', 'a.name as actor_name', 'a.role as actor_role', 'a.org_id as actor_org_id'])
+      .leftJoin('organisations as ao', 'ao.id', 'a.org_id')
+      .select(['o.booking_id', 'o.kind', 'o.reason', 'o.acted_by', 'o.created_at', 'a.name as actor_name', 'a.role as actor_role', 'ao.name as actor_org_name'])
       .where(oneOf(db, 'o.booking_id', ended.slice(i, i + ID_BATCH).map((r) => r.id)))
       .where('o.kind', 'in', ENDING_NOTICES)
       .orderBy('o.id')
@@ -93,9 +93,19 @@ async function endingsOf(db: Q, rows: Row[]): Promise<Map<string, BookingEnding>
 }
 
 /**
+ * Who ended a place, in words true to whoever reads the booking (the person, their office, a
+ * trust's office, a trainer): "Olu Office (Riverside Primary’s office)", "Priya Sharma
+ * (trainer)". Not the email's "from your school's office", which is written to the person.
+ */
+function whoActed(name: string, role: string, orgName: string | null): string {
+  const what = role === 'office' ? 'office' : role === 'admin' ? 'administrator' : role === 'trainer' ? 'trainer' : 'in-house lead';
+  return role === 'office' && orgName ? `${name} (${orgName}’s office)` : `${name} (${what})`;
+}
+
+/**
  * One cancelled booking's ending (see BookingEnding) from its last ending notice. Someone who
- * acted for the person is named as the email named them (actorPhrase, to the person's
- * organisation as it is now, as a message rendered now would). A place the service gave up
+ * acted for the person is named with their role, an office by its organisation (whoActed), in
+ * words true to every reader of the booking. A place the service gave up
  * (no one acted, a reason was sent) went with the person's account when it was turned off by
  * then; else the reason they were told says why. A place with no notice of its ending is one
  * given up with its turned-off account as its session moved (nothing is sent then), or one
@@ -109,7 +119,7 @@ function endingOf(r: Row, n: EndingNotice | undefined, expiredAt: string | undef
     return offBy(at) ? { how: 'account_off', byThemselves: false, by: null, reason: null, at } : null;
   }
   const byThemselves = n.acted_by !== null && n.acted_by === r.user_id;
-  const by = n.acted_by !== null && !byThemselves && n.actor_name !== null && n.actor_role !== null ? actorPhrase({ name: n.actor_name, role: n.actor_role as Parameters<typeof actorPhrase>[0]['role'], org_id: n.actor_org_id }, r.owner_org_id) : null;
+  const by = n.acted_by !== null && !byThemselves && n.actor_name !== null && n.actor_role !== null ? whoActed(n.actor_name, n.actor_role, n.actor_org_name) : null;
   switch (n.kind) {
     case 'session_cancelled':
       return { how: 'session_cancelled', byThemselves: false, by, reason: r.cancel_reason, at };

@@ -107,9 +107,9 @@ describe('a cancelled place says how it ended', () => {
     expect((await bookingAs(guss.id, gus!)).status).toBe('offered');
     await ok('POST', `/api/bookings/${guss.id}/decline`, gus!);
 
-    expect((await bookingAs(dees.id, dee!)).ending).toMatchObject({ how: 'cancelled', byThemselves: false, by: "Olu Office from your school's office" });
+    expect((await bookingAs(dees.id, dee!)).ending).toMatchObject({ how: 'cancelled', byThemselves: false, by: 'Olu Office (Elm Primary’s office)' });
     expect((await bookingAs(eds.id, ed!)).ending).toMatchObject({ how: 'left_waitlist', byThemselves: true, by: null });
-    expect((await bookingAs(fays.id, office)).ending).toMatchObject({ how: 'left_waitlist', byThemselves: false, by: "Olu Office from your school's office" });
+    expect((await bookingAs(fays.id, office)).ending).toMatchObject({ how: 'left_waitlist', byThemselves: false, by: 'Olu Office (Elm Primary’s office)' });
     expect((await bookingAs(guss.id, gus!)).ending).toMatchObject({ how: 'offer_declined', byThemselves: true, by: null });
     expect((await bookingAs(hals.id, hal!)).ending).toBeUndefined();
   });
