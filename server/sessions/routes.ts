@@ -1,9 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { LeadCandidates, LeadCandidatesQuery, LeadRemoved, SessionsNeedingLead } from '../../shared/accounts.js';
 import { Roster } from '../../shared/bookings.js';
-import { Id, Line } from '../../shared/common.js';
+import { Id } from '../../shared/common.js';
 import { AppError } from '../errors.js';
-import { CancelResult, Course, CourseTrainersInput, CreateCourseInput, UpdateCourseInput, CreateSeriesInput, CreateSessionInput, InHouseLeadList, LeadOrgs, Session, SessionList, SessionQuery, SeatKind, SessionRunnerList, TrainerPage, TrainerQuery, TrainerSessionList, TrainerSessionQuery, UpdateSessionInput } from '../../shared/sessions.js';
+import { CancelResult, CancelSessionInput, Course, CourseTrainersInput, CreateCourseInput, UpdateCourseInput, CreateSeriesInput, CreateSessionInput, InHouseLeadList, LeadOrgs, Session, SessionList, SessionQuery, SeatKind, SessionRunnerList, TrainerPage, TrainerQuery, TrainerSessionList, TrainerSessionQuery, UpdateSessionInput } from '../../shared/sessions.js';
 import type { Deps } from '../platform/deps.js';
 import type { MiddlewareHandler, TypedResponse } from 'hono';
 import { jsonBody, jsonResponse, requireRole, requireUser, router, type Env } from '../platform/http.js';
@@ -225,7 +225,7 @@ export function sessionRoutes(deps: Deps) {
       path: '/sessions/{id}/cancel',
       tags: ['sessions'],
       summary: 'Cancel a session (its trainers, admin); every booking is cancelled and everyone told',
-      request: { params: Params, body: { required: false, content: { 'application/json': { schema: z.object({ reason: Line(500).optional() }).strict() } } } },
+      request: { params: Params, body: { required: false, content: { 'application/json': { schema: CancelSessionInput } } } },
       responses: { 200: jsonResponse(CancelResult, 'The cancelled session, and how many people were told') },
     }),
     async (c) => {

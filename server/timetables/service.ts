@@ -264,6 +264,9 @@ async function replaceFromOrgCsv(deps: Deps, actor: AuthUser, actable: Awaited<R
  * person's own, GET /api/me/timetable) someone without one gets an empty timetable (source
  * null) rather than 404: having none yet is an answer, not a missing thing.
  */
+/** The longest range (days in England) a timetable is read for at once. */
+const MAX_TIMETABLE_RANGE_DAYS = 400;
+
 /** The last day in England of a range ending (not inclusive) at instant `end`. */
 const lastDayOf = (end: string) => dayInEngland(new Date(Date.parse(end) - 1));
 
@@ -271,7 +274,8 @@ export async function getTimetable(deps: Deps, actor: AuthUser, userId: string, 
   const owner = await requireTimetableManager(deps, actor, userId, { change: false });
   const from = rangeEdge(range.from, 'from') ?? new Date(deps.now().getTime() - 7 * DAY).toISOString();
   const to = rangeEdge(range.to, 'to') ?? new Date(Date.parse(from) + 35 * DAY).toISOString();
-  if (to <= from || Date.parse(to) - Date.parse(from) > 400 * DAY) throw new AppError('validation_failed', 'The end of the range must be after its start, and at most 400 days after it.', { issues: [{ path: 'to', message: 'must be after from, within 400 days' }] });
+  // 400 days counted as days in England, as the cover report counts them: a range from summer time into winter time is not an hour too long.
+  if (to <= from || Date.parse(to) > calendarDaysOnInEngland(from, MAX_TIMETABLE_RANGE_DAYS)) throw new AppError('validation_failed', `The end of the range must be after its start, and at most ${MAX_TIMETABLE_RANGE_DAYS} days after it.`, { issues: [{ path: 'to', message: `must be after from, within ${MAX_TIMETABLE_RANGE_DAYS} days` }] });
   const head = await repo.findTimetable(deps.db, userId);
   if (!head && opts.emptyWhenNone) {
     const settings = timetableSettings(owner.settings);

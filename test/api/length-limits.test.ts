@@ -98,3 +98,17 @@ describe('a cover report across the October clock change', () => {
     expect((await t.request('GET', `/api/orgs/${org.id}/cover?from=2027-02-01&to=2028-03-07`, { as: office })).status).toBe(400);
   });
 });
+
+describe('a timetable read across the October clock change', () => {
+  it('400 days from summer time into winter time is answered, as the cover report counts them; 401 days is refused', async () => {
+    const org = await t.org('Elm Primary');
+    const office = await t.user('office', org.id);
+    const person = await t.user('staff', org.id);
+    const read = (to: string) => t.request('GET', `/api/users/${person.id}/timetable?from=2026-10-01&to=${to}`, { as: office });
+    const fits = await read('2027-11-04');
+    expect(fits.status === 200 || fits.status === 404, fits.text).toBe(true);
+    const over = await read('2027-11-05');
+    expect(over.status).toBe(400);
+    expect(over.json.error.details.issues).toEqual([{ path: 'to', message: 'must be after from, within 400 days' }]);
+  });
+});
