@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { COMMENT_MAX, FEEDBACK_EDIT_DAYS, MyFeedback } from '../../../shared/feedback.js';
 import type { Booking } from '../../../shared/bookings.js';
 import { api } from '../api.js';
-import { DownloadLink, ErrorSummary, Status, type FieldError } from '../components.js';
+import { described, DownloadLink, ErrorSummary, errorFor, Field, lengthHint, Status, tooLongError, type FieldError } from '../components.js';
 import { ENGLAND, formatDate, formatTime } from '../format.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../load.js';
 import './feedback.css';
@@ -62,6 +62,9 @@ function Form({ m, idPrefix, title, onSaved, level }: { m: MyFeedback; idPrefix:
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [status, setStatus] = useState('');
   const save = useAction();
+  const commentId = `${idPrefix}-comment`;
+  const commentHint = lengthHint(comment, COMMENT_MAX, { always: true });
+  const commentError = errorFor(errors, commentId);
   // It closes at the session's end time, 14 days on: said with its time, not as a whole day.
   const until = `${formatTime(m.editableUntil, ENGLAND)} on ${formatDate(m.editableUntil, ENGLAND)}`;
 
@@ -77,7 +80,9 @@ function Form({ m, idPrefix, title, onSaved, level }: { m: MyFeedback; idPrefix:
 
   async function submit(e: Event) {
     e.preventDefault();
-    const missing = QUESTIONS.filter((q) => !scores[q.key]).map((q) => ({ field: `${idPrefix}-${q.key}-1`, message: `Choose a score for “${q.legend}”` }));
+    const missing: FieldError[] = QUESTIONS.filter((q) => !scores[q.key]).map((q) => ({ field: `${idPrefix}-${q.key}-1`, message: `Choose a score for “${q.legend}”` }));
+    const tooLong = tooLongError('Your comment', comment, COMMENT_MAX);
+    if (tooLong) missing.push({ field: commentId, message: tooLong });
     setErrors(missing);
     if (missing.length) return;
     setStatus('');
@@ -124,13 +129,9 @@ function Form({ m, idPrefix, title, onSaved, level }: { m: MyFeedback; idPrefix:
           </fieldset>
         );
       })}
-      <div class="field">
-        <label for={`${idPrefix}-comment`}>Anything else you would like to tell the trainer? (optional)</label>
-        <p class="hint" id={`${idPrefix}-comment-hint`}>
-          Up to {COMMENT_MAX} characters.
-        </p>
-        <textarea id={`${idPrefix}-comment`} maxLength={COMMENT_MAX} aria-describedby={`${idPrefix}-comment-hint`} value={comment} onInput={(e) => setComment((e.currentTarget as HTMLTextAreaElement).value)} />
-      </div>
+      <Field id={commentId} label="Anything else you would like to tell the trainer? (optional)" hint={commentHint} error={commentError}>
+        <textarea id={commentId} {...described(commentId, commentHint, commentError)} value={comment} onInput={(e) => setComment((e.currentTarget as HTMLTextAreaElement).value)} />
+      </Field>
       {/* "Try again" ends where a first send does: on the button, which stays. */}
       <ActionError action={save} focusTo={() => document.getElementById(`${idPrefix}-send`)} />
       <ActionButton id={`${idPrefix}-send`} busy={save.busy} busyLabel="Sending…">

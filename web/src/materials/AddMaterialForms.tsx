@@ -4,11 +4,16 @@
  * session's materials (its trainer or in-house lead).
  */
 import { useEffect, useState } from 'preact/hooks';
-import { LinkInput, Material } from '../../../shared/materials.js';
+import { LinkInput, Material, UploadQuery } from '../../../shared/materials.js';
 import { api, ApiError } from '../api.js';
-import { apiIssues, ErrorSummary, errorFor, messageOf, TextField, toFieldErrors, type FieldError } from '../components.js';
+import { apiIssues, ErrorSummary, errorFor, lengthHint, messageOf, TextField, toFieldErrors, tooLongError, type FieldError } from '../components.js';
 import { ActionButton, ActionError, useAction } from '../load.js';
 import { sizeText } from './MaterialItem.js';
+
+/** The limits of a material's title and a link's address: the shared schemas', which the service keeps. */
+const MAX_UPLOAD_TITLE_CHARS = UploadQuery.shape.title.unwrap().maxLength!;
+const MAX_LINK_TITLE_CHARS = LinkInput.shape.title.maxLength!;
+const MAX_URL_CHARS = LinkInput.shape.url.maxLength!;
 
 export const ACCEPT = '.pdf,.docx,.pptx,.xlsx,.dotx,.potx,.ppsx,.xltx,.png,.jpg,.jpeg,.mp4,.txt,.csv,.md';
 
@@ -53,8 +58,12 @@ export function UploadForm({ idPrefix, path, maxBytes, onAdded, onErrors }: { id
     const form = e.currentTarget as HTMLFormElement;
     const chosen = new FormData(form).get(fileId);
     const file = chosen instanceof File && chosen.name ? chosen : null;
-    if (!file) {
-      setErrors([{ field: fileId, message: 'Choose a file to upload.' }]);
+    const titleTooLong = tooLongError('Title', title, MAX_UPLOAD_TITLE_CHARS);
+    if (!file || titleTooLong) {
+      const found: FieldError[] = [];
+      if (!file) found.push({ field: fileId, message: 'Choose a file to upload.' });
+      if (titleTooLong) found.push({ field: titleId, message: titleTooLong });
+      setErrors(found);
       return;
     }
     if (file.size > maxBytes) {
@@ -88,11 +97,10 @@ export function UploadForm({ idPrefix, path, maxBytes, onAdded, onErrors }: { id
       <TextField
         id={titleId}
         label="Title (optional)"
-        maxLength={200}
         value={title}
         error={errorFor(errors, titleId)}
         onInput={(e) => setTitle((e.currentTarget as HTMLInputElement).value)}
-        hint="Leave empty to use the file’s name."
+        hint={['Leave empty to use the file’s name.', lengthHint(title, MAX_UPLOAD_TITLE_CHARS)].filter(Boolean).join(' ')}
       />
       {/* "Try again" ends where a first upload does: on "Upload file", which stays. */}
       <ActionError action={action} retryLabel="Try uploading again" focusTo={() => document.getElementById(`${idPrefix}-upload`)} />
@@ -121,11 +129,16 @@ export function LinkForm({ idPrefix, path, onAdded, onErrors }: { idPrefix: stri
   async function submit(e: Event) {
     e.preventDefault();
     if (action.busy) return;
+    const titleTooLong = tooLongError('Link title', title, MAX_LINK_TITLE_CHARS);
+    const urlTooLong = tooLongError('Web address', url, MAX_URL_CHARS);
     const parsed = LinkInput.safeParse({ title: title.trim(), url: url.trim() });
-    if (!parsed.success) {
+    if (titleTooLong || urlTooLong || !parsed.success) {
       const found: FieldError[] = [];
-      if (parsed.error.issues.some((i) => i.path[0] === 'title')) found.push({ field: titleId, message: 'Enter a title.' });
-      if (parsed.error.issues.some((i) => i.path[0] === 'url')) found.push(badUrl);
+      const issues = parsed.success ? [] : parsed.error.issues;
+      if (titleTooLong) found.push({ field: titleId, message: titleTooLong });
+      else if (issues.some((i) => i.path[0] === 'title')) found.push({ field: titleId, message: 'Enter a title.' });
+      if (urlTooLong) found.push({ field: urlId, message: urlTooLong });
+      else if (issues.some((i) => i.path[0] === 'url')) found.push(badUrl);
       setErrors(found);
       return;
     }
@@ -150,8 +163,8 @@ export function LinkForm({ idPrefix, path, onAdded, onErrors }: { idPrefix: stri
     <form onSubmit={submit} noValidate aria-labelledby={`${idPrefix}-link-heading`}>
       <h3 id={`${idPrefix}-link-heading`}>Add a link</h3>
       <ErrorSummary errors={errors} titleId={`${idPrefix}-link-summary`} level={4} />
-      <TextField id={titleId} label="Link title" maxLength={200} value={title} error={errorFor(errors, titleId)} onInput={(e) => setTitle((e.currentTarget as HTMLInputElement).value)} />
-      <TextField id={urlId} label="Web address" type="url" inputMode="url" maxLength={2000} value={url} error={errorFor(errors, urlId)} onInput={(e) => setUrl((e.currentTarget as HTMLInputElement).value)} />
+      <TextField id={titleId} label="Link title" value={title} hint={lengthHint(title, MAX_LINK_TITLE_CHARS)} error={errorFor(errors, titleId)} onInput={(e) => setTitle((e.currentTarget as HTMLInputElement).value)} />
+      <TextField id={urlId} label="Web address" type="url" inputMode="url" value={url} hint={lengthHint(url, MAX_URL_CHARS)} error={errorFor(errors, urlId)} onInput={(e) => setUrl((e.currentTarget as HTMLInputElement).value)} />
       {/* "Try again" ends where a first add does: on "Add link", which stays. */}
       <ActionError action={action} retryLabel="Try adding the link again" focusTo={() => document.getElementById(`${idPrefix}-add-link`)} />
       <ActionButton id={`${idPrefix}-add-link`} busy={action.busy} busyLabel="Adding…">
