@@ -109,7 +109,7 @@ export async function seed(
       holds_release_at: null,
       room_kind: 'webinar',
       attendance_threshold: 0.75,
-      booking_ends_at: bookingEndsAt({ startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + 90 * 60_000).toISOString(), bookingClosesAt: null, attendanceThreshold: 0.75 }),
+      booking_ends_at: bookingEndsAt({ endsAt: new Date(startsAt.getTime() + 90 * 60_000).toISOString(), bookingClosesAt: null }),
       join_opens_minutes: 15,
       revision: 0,
       created_by: trainer.id,

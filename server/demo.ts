@@ -102,7 +102,7 @@ export async function seedDemo(deps: Deps): Promise<{ password: string; users: {
           holds_release_at: null,
           room_kind: k % 5 === 4 ? 'workshop' : 'webinar',
           attendance_threshold: 0.75,
-          booking_ends_at: bookingEndsOf({ starts_at: start.toISOString(), ends_at: end.toISOString(), booking_closes_at: null, attendance_threshold: 0.75 }),
+          booking_ends_at: bookingEndsOf({ ends_at: end.toISOString(), booking_closes_at: null }),
           join_opens_minutes: 15,
           revision: 0,
           created_by: trainerIds[k % 2]!,

@@ -185,7 +185,7 @@ export function heldSeatsReleasedAt(s: { holdsReleaseAt: string | null; bookingC
  * attended. The server stores it with each session (`booking_ends_at`, so lists can filter by
  * it) and refuses booking from then on.
  */
-export function bookingEndsAt(s: { startsAt: string; endsAt: string; bookingClosesAt: string | null; attendanceThreshold?: number }): string {
+export function bookingEndsAt(s: { endsAt: string; bookingClosesAt: string | null }): string {
   return s.bookingClosesAt !== null && s.bookingClosesAt < s.endsAt ? s.bookingClosesAt : s.endsAt;
 }
 

@@ -78,11 +78,14 @@ async function cancellationCounters(deps: Deps, actor: AuthUser, id: string): Pr
     const owner = await findUserById(deps.db, b.user_id);
     if (!owner || !(await engine.mayActFor(deps.db, actor, owner, b.session_id))) return [];
   }
-  const { samePlace, byOneAccount, windowMs } = CANCEL_LIMITS;
-  const what = 'cancellations of places';
+  return placeCounters('cancel', CANCEL_LIMITS, b, actor, 'cancellations of places');
+}
+
+/** The counters of a change to a place limited per place and per account (CANCEL_LIMITS, SEAT_MOVE_LIMITS): `${kind}-place:` and `${kind}-by:`. */
+function placeCounters(kind: string, limits: { samePlace: number; byOneAccount: number; windowMs: number }, b: { session_id: string; user_id: string }, actor: AuthUser, what: string): LimitedCounter[] {
   return [
-    { key: `cancel-place:${b.session_id}|${b.user_id}`, limit: samePlace, windowMs, what },
-    { key: `cancel-by:${actor.id}`, limit: byOneAccount, windowMs, what },
+    { key: `${kind}-place:${b.session_id}|${b.user_id}`, limit: limits.samePlace, windowMs: limits.windowMs, what },
+    { key: `${kind}-by:${actor.id}`, limit: limits.byOneAccount, windowMs: limits.windowMs, what },
   ];
 }
 /** Takes an offered seat (its owner). */
@@ -116,13 +119,7 @@ export async function moveSeat(deps: Deps, actor: AuthUser, id: string, seat: Se
   const allowed = !!b && ((await engine.managesSession(deps, actor, b.session_id)) || (!!owner && (await engine.mayActFor(deps.db, actor, owner, b.session_id))));
   if (!allowed) throw new AppError('not_found', 'No such booking.');
   // Each move sends an email with a calendar invite: counted as cancellations are (SEAT_MOVE_LIMITS).
-  const { samePlace, byOneAccount, windowMs } = SEAT_MOVE_LIMITS;
-  const what = 'seat changes';
-  const counters: LimitedCounter[] = [
-    { key: `seat-place:${b.session_id}|${b.user_id}`, limit: samePlace, windowMs, what },
-    { key: `seat-by:${actor.id}`, limit: byOneAccount, windowMs, what },
-  ];
-  return withinLimits(deps, counters, () => changedPlace(deps, id, (trx) => engine.moveSeat(trx, deps, id, seat, actor.id)));
+  return withinLimits(deps, placeCounters('seat', SEAT_MOVE_LIMITS, b, actor, 'seat changes'), () => changedPlace(deps, id, (trx) => engine.moveSeat(trx, deps, id, seat, actor.id)));
 }
 
 /**

@@ -72,8 +72,8 @@ export function holdsReleaseAt(s: Pick<SeatStateRow, 'holds_release_at' | 'booki
  * its end, else its end (shared/sessions.ts, bookingEndsAt). For the row of a session being
  * written: the stored value is read everywhere else.
  */
-export function bookingEndsOf(s: Pick<SessionRow, 'starts_at' | 'ends_at' | 'booking_closes_at' | 'attendance_threshold'>): string {
-  return bookingEndsAt({ startsAt: s.starts_at, endsAt: s.ends_at, bookingClosesAt: s.booking_closes_at, attendanceThreshold: Number(s.attendance_threshold) });
+export function bookingEndsOf(s: Pick<SessionRow, 'ends_at' | 'booking_closes_at'>): string {
+  return bookingEndsAt({ endsAt: s.ends_at, bookingClosesAt: s.booking_closes_at });
 }
 
 /**
@@ -81,8 +81,8 @@ export function bookingEndsOf(s: Pick<SessionRow, 'starts_at' | 'ends_at' | 'boo
  * does not stop the queue). A seat freed from then goes to no one (service.ts,
  * tooLateToAttend); a booking's `queueEndsAt`.
  */
-export function queueEndsOf(s: Pick<SessionRow, 'starts_at' | 'ends_at' | 'attendance_threshold'>): string {
-  return bookingEndsOf({ ...s, booking_closes_at: null });
+export function queueEndsOf(s: Pick<SessionRow, 'ends_at'>): string {
+  return s.ends_at;
 }
 
 /**

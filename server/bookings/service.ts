@@ -367,7 +367,7 @@ export async function promoteWaitlist(trx: Trx, deps: Deps, s: SessionRow, seat:
  * session's own times, not its cut-off: a seat freed after an early cut-off still goes to the
  * queue.
  */
-export function tooLateToAttend(s: Pick<SessionRow, 'starts_at' | 'ends_at' | 'attendance_threshold'>, now: Date): boolean {
+export function tooLateToAttend(s: Pick<SessionRow, 'ends_at'>, now: Date): boolean {
   return now.toISOString() >= repo.queueEndsOf(s);
 }
 

@@ -6,6 +6,7 @@ import type { AttendeeEntry, AttendeeList, AttendeesQuery, Booking, BookingEndin
 import { oneOf } from '../../db/prepared.js';
 import { queueEndsOf, queuePositions, visibleTo, type Viewer } from './repository.js';
 import { bookingHasTranscript } from '../live/repository.js';
+import { actingRole } from '../notifications/messages.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -98,8 +99,8 @@ async function endingsOf(db: Q, rows: Row[]): Promise<Map<string, BookingEnding>
  * (trainer)". Not the email's "from your school's office", which is written to the person.
  */
 function whoActed(name: string, role: string, orgName: string | null): string {
-  const what = role === 'office' ? 'office' : role === 'admin' ? 'administrator' : role === 'trainer' ? 'trainer' : 'in-house lead';
-  return role === 'office' && orgName ? `${name} (${orgName}’s office)` : `${name} (${what})`;
+  if (role === 'office') return orgName ? `${name} (${orgName}’s office)` : `${name} (office)`;
+  return `${name} (${actingRole(role)})`;
 }
 
 /**

@@ -274,9 +274,11 @@ const ACTED: Partial<Record<NoticeKind, string>> = {
  */
 export function actorPhrase(actor: Pick<UserRow, 'name' | 'role' | 'org_id'>, readerOrgId: string | null): string {
   if (actor.role === 'office') return `${actor.name} from your ${actor.org_id !== null && actor.org_id === readerOrgId ? 'school' : 'trust'}'s office`;
-  const role = actor.role === 'admin' ? 'administrator' : actor.role === 'trainer' ? 'trainer' : 'in-house lead';
-  return `${actor.name} (${role})`;
+  return `${actor.name} (${actingRole(actor.role)})`;
 }
+
+/** How a message or a booking names the role of someone who acted, other than an office: administrator, trainer, or (anyone else running a session) in-house lead. */
+export const actingRole = (role: string) => (role === 'admin' ? 'administrator' : role === 'trainer' ? 'trainer' : 'in-house lead');
 
 /**
  * How a message to a session's people names who wrote it, for its subject and its first line

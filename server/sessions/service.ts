@@ -641,7 +641,7 @@ export async function updateSession(deps: Deps, actor: AuthUser, id: string, pat
       offer_hold_minutes: patch.offerHoldMinutes ?? row.offer_hold_minutes,
       room_kind: patch.roomKind ?? row.room_kind,
       attendance_threshold: patch.attendanceThreshold ?? row.attendance_threshold,
-      booking_ends_at: bookingEndsOf({ starts_at: merged.startsAt, ends_at: merged.endsAt, booking_closes_at: merged.bookingClosesAt, attendance_threshold: patch.attendanceThreshold ?? row.attendance_threshold }),
+      booking_ends_at: bookingEndsOf({ ends_at: merged.endsAt, booking_closes_at: merged.bookingClosesAt }),
       ...audience,
       // Anything a calendar invite shows raises its SEQUENCE, so calendars take the new version (DESIGN.md invariant 5).
       revision: row.revision + (timeOrPlaceChanged || inviteTextChanged(row, patch) ? 1 : 0),

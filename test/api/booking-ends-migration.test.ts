@@ -68,7 +68,7 @@ describe('migration 20261212_01_booking_ends_at', () => {
     const want = ['2026-02-01T10:25:00.000Z', '2026-02-01T10:00:00.000Z', '2026-02-01T08:00:00.000Z', '2026-02-03T17:00:00.000Z'];
     expect(stored.map((r, i) => r.booking_ends_at === want[i % 4])).not.toContain(false);
     // The same rule as the app writes new sessions with.
-    expect(shapes.map((s) => bookingEndsAt({ startsAt: s.start, endsAt: s.end, bookingClosesAt: s.closes, attendanceThreshold: s.threshold }))).toEqual(want);
+    expect(shapes.map((s) => bookingEndsAt({ endsAt: s.end, bookingClosesAt: s.closes }))).toEqual(want);
     // Every session written from now on names it: the column has no default to fall back on (PostgreSQL; SQLite cannot drop one).
     if (usePostgres) await expect(raw.insertInto('sessions').values({ ...rows[0]!, id: 'no-end' }).execute()).rejects.toThrow(/booking_ends_at/);
     // The list of sessions open for booking reads it: all but the one whose cut-off has passed.

@@ -333,7 +333,7 @@ export function pastStart(v: SessionValues, day: string): 'bookable' | 'unbookab
     const firstStart = zonedIso(v.date, v.start, tz);
     const closes = v.closesDate ? zonedIso(v.closesDate, v.closesTime || '00:00', tz) : null;
     const bookingClosesAt = closes === null || firstStart === null ? null : new Date(Date.parse(closes) - Date.parse(firstStart) + Date.parse(start)).toISOString();
-    const till = bookingEndsAt({ startsAt: start, endsAt, bookingClosesAt });
+    const till = bookingEndsAt({ endsAt, bookingClosesAt });
     return Date.parse(till) > serverNow() ? 'bookable' : 'unbookable';
   } catch {
     return 'unbookable';
