@@ -6,7 +6,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { z } from 'zod';
 import { api } from '../api.js';
-import { messageOf } from '../components.js';
+import { MAX_CAPTION_CHARS, cutText } from '../../../shared/live.js';
+import { charactersIn, lengthHint, messageOf, tooLongError } from '../components.js';
 import { newSegmentId } from './captions.js';
 import { speechRecognitionAvailable, startSpeechCaptions, type SpeechCaptioner } from './speech.js';
 import { serverNow } from '../clock.js';
@@ -186,11 +187,19 @@ export function SpeechCaptioning({ sessionId, publisher, microphone, onStatus }:
   );
 }
 
-/** The captioner's box: typing shows as interim captions; Enter makes the line final. */
+/**
+ * The captioner's box: typing shows as interim captions; Enter makes the line final. A line
+ * may be as long as the service keeps (MAX_CAPTION_CHARS), said near the limit, never cut
+ * short as typed or pasted: a longer line is refused on Enter, kept in the box with the
+ * error, and its interim captions meanwhile show only as much as a caption may hold.
+ */
 export function CaptionerBox({ sessionId, publisher, speakers }: { sessionId: string; publisher: CaptionPublisher; speakers: { identity: string; name: string }[] }) {
   const [text, setText] = useState('');
   const [speaker, setSpeaker] = useState('');
   const [error, setError] = useState('');
+  /** Whether `error` is the line's being too long (cleared once it fits). */
+  const [tooLong, setTooLong] = useState(false);
+  const input = useRef<HTMLInputElement>(null);
   const seg = useRef<{ id: string; startedAt: number } | null>(null);
   const lastSent = useRef(0);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -200,12 +209,18 @@ export function CaptionerBox({ sessionId, publisher, speakers }: { sessionId: st
   function sendInterim(value: string) {
     if (!seg.current) seg.current = { id: newSegmentId(publisher.identity), startedAt: serverNow() };
     const id = seg.current.id;
-    publisher.publishCaption(id, value, false, speaker || undefined).catch(() => setError('Your captions could not be sent to the room.'));
+    // A line longer than a caption may be shows as much as it may hold, until it is shortened.
+    const shown = charactersIn(value) > MAX_CAPTION_CHARS ? cutText(value.normalize('NFC').trim(), MAX_CAPTION_CHARS) : value;
+    publisher.publishCaption(id, shown, false, speaker || undefined).catch(() => setError('Your captions could not be sent to the room.'));
     lastSent.current = Date.now();
   }
 
   function onInput(value: string) {
     setText(value);
+    if (tooLong && charactersIn(value) <= MAX_CAPTION_CHARS) {
+      setTooLong(false);
+      setError('');
+    }
     if (!value.trim()) return;
     // At most about two interim updates a second while typing.
     if (timer.current) clearTimeout(timer.current);
@@ -217,7 +232,16 @@ export function CaptionerBox({ sessionId, publisher, speakers }: { sessionId: st
     e.preventDefault();
     const value = text.trim();
     if (!value) return;
+    // Too long: nothing final is sent or saved; the line stays in the box, to be shortened.
+    const over = tooLongError('A caption line', text, MAX_CAPTION_CHARS);
+    if (over) {
+      setTooLong(true);
+      setError(over);
+      input.current?.focus();
+      return;
+    }
     if (timer.current) clearTimeout(timer.current);
+    setTooLong(false);
     const s = seg.current ?? { id: newSegmentId(publisher.identity), startedAt: serverNow() };
     seg.current = null;
     setText('');
@@ -230,6 +254,7 @@ export function CaptionerBox({ sessionId, publisher, speakers }: { sessionId: st
     await storeFinal(sessionId, s.id, value, s.startedAt, speaker || undefined, setError);
   }
 
+  const hint = lengthHint(text, MAX_CAPTION_CHARS);
   return (
     <form class="caption-source captioner-box" onSubmit={finish} noValidate>
       <div class="field">
@@ -248,13 +273,27 @@ export function CaptionerBox({ sessionId, publisher, speakers }: { sessionId: st
         <p class="hint" id="captioner-hint">
           What you type appears as a caption straight away. Press Enter to finish the line.
         </p>
-        <input id="captioner-text" type="text" autoComplete="off" maxLength={500} value={text} aria-describedby="captioner-hint" onInput={(e) => onInput(e.currentTarget.value)} />
+        {hint && (
+          <p class="hint" id="captioner-length">
+            {hint}
+          </p>
+        )}
+        <input
+          ref={input}
+          id="captioner-text"
+          type="text"
+          autoComplete="off"
+          value={text}
+          aria-invalid={tooLong && error ? 'true' : undefined}
+          aria-describedby={['captioner-hint', hint ? 'captioner-length' : '', tooLong && error ? 'captioner-error' : ''].filter(Boolean).join(' ')}
+          onInput={(e) => onInput(e.currentTarget.value)}
+        />
       </div>
       <button type="submit" class="button button-secondary">
         Send caption line
       </button>
       {error && (
-        <p class="error-message" role="alert">
+        <p class="error-message" id="captioner-error" role="alert">
           {error}
         </p>
       )}
