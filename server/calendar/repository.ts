@@ -3,15 +3,19 @@ import { sql, type Compilable, type Kysely, type RawBuilder, type Transaction } 
 import type { BookingStatus, Database, SeatKind, SessionMode } from '../../db/schema.js';
 import type { CalendarRow, RunningRow } from './ics.js';
 import { kindOf, oneOf, prepared } from '../../db/prepared.js';
-import { runs, visibleTo, type Viewer } from '../bookings/repository.js';
+import { orgChain, runs, viewerFor, visibleTo, type Viewer } from '../bookings/repository.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
 /**
  * Whose bookings: one person's, or every person's of some organisations (one organisation's
- * feed; an export's organisation and, a trust's, its schools) on the sessions `viewer`
- * (whoever reads the export or made the feed) may see, so a trust's office never reads a
- * school's own in-house sessions (DESIGN.md invariant 12).
+ * feed; an export's organisation and, a trust's, its schools), on the sessions `viewer` may
+ * see (DESIGN.md invariant 12): for a person's own feed, the person as they now are, so
+ * someone moved to another organisation (or whose school left its trust) no longer reads an
+ * in-house session of the one they left, as My bookings leaves it out; for an organisation's,
+ * whoever reads the export or made the feed, so a trust's office never reads a school's own
+ * in-house sessions. The viewer is part of the scope, and so of a feed's ETag (service.ts,
+ * feedVersion): a feed whose person or school moved is never answered 304 with the old body.
  *
  * `trainer`: the person is named to run sessions (session_trainers), so their calendar also
  * holds the sessions they run (`runningRowsPage`), and a booking of theirs on one of those
@@ -19,7 +23,7 @@ type Q = Kysely<Database> | Transaction<Database>;
  * the session's and not a booking's (they run it whatever became of a place they once
  * booked). Absent for everyone else, whose calendars read just as before.
  */
-export type Scope = { userId: string; trainer?: true } | { orgIds: readonly string[]; viewer: Viewer };
+export type Scope = { userId: string; trainer?: true; viewer: Viewer } | { orgIds: readonly string[]; viewer: Viewer };
 
 export interface RowFilter {
   /** Keep only the latest booking per (session, person): one event per UID. */
@@ -54,7 +58,7 @@ type Base = ReturnType<typeof base>;
 function scoped(db: Q, scope: Scope, f: RowFilter): Base {
   let q = base(db);
   if ('userId' in scope) {
-    q = q.where('b.user_id', '=', scope.userId);
+    q = q.where('b.user_id', '=', scope.userId).where(visibleTo(scope.viewer, 's'));
     // The same rule as `running` below, so each session shows exactly once.
     if (scope.trainer) q = q.where((eb) => eb.not(runs({ userId: scope.userId, table: 's' })));
   } else {
@@ -446,9 +450,13 @@ const liveFeedToken = prepared<{ tokenHash: string }>()((db, arg) =>
     .selectFrom('calendar_feed_tokens as t')
     .leftJoin('users as u', (j) => j.on('t.owner_kind', '=', 'user').onRef('u.id', '=', 't.owner_id'))
     .leftJoin('calendar_feed_revisions as r', (j) => j.onRef('r.owner_kind', '=', 't.owner_kind').onRef('r.owner_id', '=', 't.owner_id'))
+    // The person's organisation and its parent, by key: what they may see now (`feedViewer`), in this one read.
+    .leftJoin('organisations as o1', 'o1.id', 'u.org_id')
+    .leftJoin('organisations as o2', 'o2.id', 'o1.parent_id')
     .select([
       't.owner_kind', 't.owner_id', 't.created_by',
-      'u.id as user_id', 'u.name as user_name', 'u.email as user_email', 'u.disabled_at as user_disabled_at',
+      'u.id as user_id', 'u.name as user_name', 'u.email as user_email', 'u.disabled_at as user_disabled_at', 'u.role as user_role', 'u.org_id as user_org_id',
+      'o1.id as org_id', 'o1.parent_id as org_parent_id', 'o2.id as parent_id', 'o2.parent_id as parent_parent_id',
       'r.revision', 'r.changed_at', 'r.last_cancelled_at',
       // Whether the person is named to run any session (Scope's `trainer`): one probe of session_trainers' user index.
       (eb) => eb.exists(eb.selectFrom('session_trainers as st').select('st.user_id').whereRef('st.user_id', '=', 'u.id')).as('names_trainer'),
@@ -458,11 +466,37 @@ const liveFeedToken = prepared<{ tokenHash: string }>()((db, arg) =>
 );
 
 /**
- * A feed token that has not been revoked, with its owner (a person's feed) and the feed's
- * stored revision, in one read: asked on every calendar poll, so prepared once.
+ * A feed token that has not been revoked, with its owner (a person's feed: who they are now,
+ * their organisation and its parent) and the feed's stored revision, in one read: asked on
+ * every calendar poll, so prepared once.
  */
 export function findLiveFeedToken(db: Q, tokenHash: string) {
   return liveFeedToken.first(db, { tokenHash });
+}
+
+type FeedTokenRow = NonNullable<Awaited<ReturnType<typeof findLiveFeedToken>>>;
+
+/**
+ * The viewer a person's own feed is read as (`viewerFor` of the person as they now are: the
+ * rule My bookings reads by), from the token's row. Their organisation's chain is known from
+ * the row's two organisations (a school and its trust, as organisations nest today); only a
+ * chain that goes on past those is read (`orgChain`), so a poll stays one query.
+ */
+export async function feedViewer(db: Q, row: Pick<FeedTokenRow, 'user_id' | 'user_role' | 'user_org_id' | 'org_id' | 'org_parent_id' | 'parent_id' | 'parent_parent_id'>): Promise<Viewer> {
+  const user = { id: row.user_id!, role: row.user_role!, orgId: row.user_org_id ?? null };
+  const parentOf = new Map<string, string | null>();
+  if (row.org_id) parentOf.set(row.org_id, row.org_parent_id ?? null);
+  if (row.parent_id) parentOf.set(row.parent_id, row.parent_parent_id ?? null);
+  return viewerFor(db, user, async (orgId) => {
+    // As orgChain walks it: up through the organisations that exist, never round a loop.
+    const chain: string[] = [];
+    for (let next: string | null | undefined = orgId; next && !chain.includes(next) && chain.length < 10; next = parentOf.get(next)) {
+      // Past the two read (organisations nested deeper than today's), the walk is read whole; anything else missing ends it.
+      if (!parentOf.has(next)) return next === row.parent_parent_id ? orgChain(db, orgId) : chain;
+      chain.push(next);
+    }
+    return chain;
+  });
 }
 
 /** The names of these organisations, by id (the export's people's schools, a page's worth). */

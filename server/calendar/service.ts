@@ -176,8 +176,12 @@ export async function feedByToken(deps: Deps, token: string): Promise<Subscribed
     if (!row.user_id || row.user_disabled_at) throw notFound();
     // Someone named to run sessions reads those too (repo.Scope). The scope is part of the
     // ETag (feedVersion), so a calendar that subscribed before run sessions were in feeds
-    // fetched them at its next poll, not at the next change.
-    const scope: repo.Scope = row.names_trainer ? { userId: row.user_id, trainer: true } : { userId: row.user_id };
+    // fetched them at its next poll, not at the next change. Their bookings are on the
+    // sessions that exist for them as they now are (`viewer`, as My bookings reads them;
+    // DESIGN.md invariant 12): part of the ETag too, so a move of the person, or of their
+    // school out of its trust, is never answered 304 with the sessions they have left.
+    const viewer = await repo.feedViewer(deps.db, row);
+    const scope: repo.Scope = row.names_trainer ? { userId: row.user_id, trainer: true, viewer } : { userId: row.user_id, viewer };
     return { scope, revision, name: 'My training sessions', fingerprint: `${row.user_name}\n${row.user_email}` };
   }
   const [org, maker] = await Promise.all([findOrg(deps.db, row.owner_id), row.created_by ? findUserById(deps.db, row.created_by) : undefined]);

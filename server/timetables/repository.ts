@@ -208,10 +208,10 @@ export async function recordFetchFailure(db: Q, userId: string, url: string, err
 
 /**
  * Active bookings (confirmed, offered while the offer stands, waitlisted) of a person, or of an organisation's
- * people on the sessions `viewer` (who reads them) may see (DESIGN.md invariant 12), with
- * their sessions.
+ * people, on the sessions `viewer` (who reads them: a person their own, as they now are) may
+ * see (DESIGN.md invariant 12), with their sessions.
  */
-export function activeBookings(db: Q, f: ({ userId: string } | { orgId: string; viewer: Viewer }) & { from?: string; to?: string; now: string }, max = 20_000) {
+export function activeBookings(db: Q, f: ({ userId: string; viewer: Viewer } | { orgId: string; viewer: Viewer }) & { from?: string; to?: string; now: string }, max = 20_000) {
   let q = db
     .selectFrom('bookings as b')
     .innerJoin('sessions as s', 's.id', 'b.session_id')
@@ -225,8 +225,7 @@ export function activeBookings(db: Q, f: ({ userId: string } | { orgId: string; 
     // An offer whose time has run out (before the sweep passes the seat on) is no place to cover.
     .where((eb) => eb.or([eb('b.status', '<>', 'offered'), eb('b.offer_expires_at', 'is', null), eb('b.offer_expires_at', '>', f.now)]))
     .where('s.status', '=', 'scheduled');
-  if ('userId' in f) q = q.where('b.user_id', '=', f.userId);
-  else q = q.where('u.org_id', '=', f.orgId).where(visibleTo(f.viewer, 's'));
+  q = ('userId' in f ? q.where('b.user_id', '=', f.userId) : q.where('u.org_id', '=', f.orgId)).where(visibleTo(f.viewer, 's'));
   if (f.from) q = q.where('s.ends_at', '>', f.from);
   if (f.to) q = q.where('s.starts_at', '<', f.to);
   return q.orderBy('s.starts_at').orderBy('u.name').orderBy('b.id').limit(max).execute();

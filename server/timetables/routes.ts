@@ -79,7 +79,7 @@ export function timetableRoutes(deps: Deps) {
     createRoute({ method: 'get', path: '/me/clashes', tags: ['timetables'], summary: 'My active bookings that clash with my timetable', request: { query: TimetableQuery }, responses: { 200: jsonResponse(ClashList, 'Clashing bookings, soonest first') } }),
     async (c) => {
       const user = requireUser(c);
-      return c.json(await timetables.myClashes(deps, user.id, c.req.valid('query')), 200);
+      return c.json(await timetables.myClashes(deps, user, c.req.valid('query')), 200);
     },
   );
 

@@ -694,10 +694,16 @@ async function clashingCover(deps: Deps, booked: BookingWithSession[], deliverie
 const byName = new Intl.Collator('en-GB');
 const inReadingOrder = (items: CoverItem[]) => items.sort((x, y) => Date.parse(x.session.startsAt) - Date.parse(y.session.startsAt) || byName.compare(x.userName, y.userName));
 
-/** The caller's active bookings (confirmed, offered, waitlisted) that clash with their own timetable. */
-export async function myClashes(deps: Deps, userId: string, range: { from?: string; to?: string } = {}) {
-  const bookings = await repo.activeBookings(deps.db, { userId, from: rangeEdge(range.from, 'from'), to: rangeEdge(range.to, 'to'), now: deps.now().toISOString() });
-  const items = await clashingBookings(deps, bookings, userId);
+/**
+ * The caller's active bookings (confirmed, offered, waitlisted) that clash with their own
+ * timetable, on the sessions that exist for them as they now are (as My bookings lists them):
+ * not a place on an in-house session of an organisation they have since left (DESIGN.md
+ * invariant 12), one over before they moved and so never given up.
+ */
+export async function myClashes(deps: Deps, actor: Pick<AuthUser, 'id' | 'role' | 'orgId'>, range: { from?: string; to?: string } = {}) {
+  const viewer = await viewerFor(deps.db, actor);
+  const bookings = await repo.activeBookings(deps.db, { userId: actor.id, viewer, from: rangeEdge(range.from, 'from'), to: rangeEdge(range.to, 'to'), now: deps.now().toISOString() });
+  const items = await clashingBookings(deps, bookings, actor.id);
   return { items: items.map(({ userId: _u, userName: _n, userEmail: _e, ...rest }) => rest) };
 }
 
