@@ -1,0 +1,171 @@
+/**
+ * A transaction's BEGIN travels with its first statement (db/pg-begin.ts): one round trip
+ * fewer per transaction, and the statement still never runs outside its transaction.
+ */
+import { sql } from 'kysely';
+import pg from 'pg';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { openPostgres, type Db } from '../../db/connect.js';
+import { sendBeginWithFirstStatement } from '../../db/pg-begin.js';
+import { createPgDatabase } from '../helpers.js';
+
+const made = await createPgDatabase();
+const skip = 'skip' in made ? made.skip : null;
+if (skip) console.warn(`[test/db] BEGIN sent with the first statement on PostgreSQL skipped: ${skip}`);
+
+describe.skipIf(skip !== null)('BEGIN sent with the first statement (PostgreSQL)', () => {
+  const url = 'url' in made ? made.url : '';
+  let pool: pg.Pool;
+  let other: pg.Client;
+  beforeAll(async () => {
+    // One connection, so each test borrows the same one again.
+    pool = new pg.Pool({ connectionString: url, max: 1 });
+    sendBeginWithFirstStatement(pool, pg.Query);
+    other = new pg.Client({ connectionString: url });
+    await other.connect();
+    await other.query('create table seats (id int primary key, taken_by text)');
+  });
+  beforeEach(async () => {
+    await other.query('truncate seats');
+    await other.query("insert into seats values (1, null), (2, null)");
+  });
+  afterAll(async () => {
+    await other?.end();
+    await pool?.end();
+    if ('drop' in made) await made.drop();
+  });
+
+  /** Round trips: each one ends with the server saying it is ready for the next. */
+  async function roundTrips<T>(client: pg.PoolClient, work: () => Promise<T>): Promise<{ trips: number; value: T }> {
+    const wire = (client as unknown as { connection: NodeJS.EventEmitter }).connection;
+    let trips = 0;
+    const count = () => trips++;
+    wire.on('readyForQuery', count);
+    try {
+      const value = await work();
+      return { trips, value };
+    } finally {
+      wire.off('readyForQuery', count);
+    }
+  }
+
+  it('takes one round trip fewer, and the first statement runs inside the transaction', async () => {
+    const client = await pool.connect();
+    try {
+      const { trips, value } = await roundTrips(client, async () => {
+        await client.query('begin', []);
+        const locked = await client.query('select id from seats where id = $1 for update', [1]);
+        // Held until the commit: another connection cannot take it.
+        await expect(other.query('select id from seats where id = 1 for update nowait')).rejects.toThrow(/could not obtain lock/);
+        await client.query('update seats set taken_by = $1 where id = $2', ['Ada', 1]);
+        await client.query('commit', []);
+        return locked;
+      });
+      expect(value.rows).toEqual([{ id: 1 }]);
+      expect(value.command).toBe('SELECT');
+      expect(trips).toBe(3); // BEGIN with the lock, the update, COMMIT: four before
+      expect((await other.query('select taken_by from seats where id = 1')).rows).toEqual([{ taken_by: 'Ada' }]);
+    } finally {
+      client.release();
+    }
+  });
+
+  it('a first statement that fails leaves the transaction aborted, and ROLLBACK undoes it', async () => {
+    const client = await pool.connect();
+    try {
+      await client.query('begin', []);
+      await expect(client.query('insert into seats values ($1, $2)', [1, 'twice'])).rejects.toThrow(/duplicate key/);
+      await expect(client.query('insert into seats values ($1, $2)', [3, 'Grace'])).rejects.toThrow(/current transaction is aborted/);
+      await client.query('rollback', []);
+      expect((await other.query('select id from seats order by id')).rows).toEqual([{ id: 1 }, { id: 2 }]);
+      // The connection is usable again, outside any transaction.
+      expect((await client.query('select $1::int as n', [7])).rows).toEqual([{ n: 7 }]);
+      expect((await client.query('select now() = statement_timestamp() as alone', [])).rows).toEqual([{ alone: true }]);
+    } finally {
+      client.release();
+    }
+  });
+
+  it('a rolled-back transaction leaves nothing of its first statement', async () => {
+    const client = await pool.connect();
+    try {
+      await client.query('begin', []);
+      await client.query('update seats set taken_by = $1 where id = $2', ['Kit', 2]);
+      await client.query('rollback', []);
+      expect((await other.query('select taken_by from seats where id = 2')).rows).toEqual([{ taken_by: null }]);
+    } finally {
+      client.release();
+    }
+  });
+
+  it('a connection given back with its BEGIN unsent does not open a transaction for the next borrower', async () => {
+    const first = await pool.connect();
+    await first.query('begin', []);
+    first.release();
+    const next = await pool.connect();
+    try {
+      expect(next).toBe(first); // the same connection (the pool holds one)
+      await next.query('update seats set taken_by = $1 where id = $2', ['Lin', 1]);
+      // Committed on its own: another connection sees it at once.
+      expect((await other.query('select taken_by from seats where id = 1')).rows).toEqual([{ taken_by: 'Lin' }]);
+    } finally {
+      next.release();
+    }
+  });
+
+  it('a transaction that did nothing costs no round trip; a savepoint or a text of several statements first still works', async () => {
+    const client = await pool.connect();
+    try {
+      const idle = await roundTrips(client, async () => {
+        await client.query('begin', []);
+        await client.query('commit', []);
+      });
+      expect(idle.trips).toBe(0);
+
+      await client.query('begin', []);
+      await client.query('savepoint one_of_many', []);
+      await client.query('update seats set taken_by = $1 where id = $2', ['Mo', 1]);
+      await client.query('rollback to one_of_many', []);
+      await client.query('update seats set taken_by = $1 where id = $2', ['Noor', 2]);
+      await client.query('commit', []);
+      expect((await other.query('select id, taken_by from seats order by id')).rows).toEqual([
+        { id: 1, taken_by: null },
+        { id: 2, taken_by: 'Noor' },
+      ]);
+
+      await client.query('begin', []);
+      await client.query("update seats set taken_by = 'Oz' where id = 1; update seats set taken_by = 'Pat' where id = 2", []);
+      await client.query('rollback', []);
+      expect((await other.query('select taken_by from seats order by id')).rows).toEqual([{ taken_by: null }, { taken_by: 'Noor' }]);
+    } finally {
+      client.release();
+    }
+  });
+
+  describe('through Kysely, with statement plans kept', () => {
+    let h: Db;
+    beforeAll(() => {
+      h = openPostgres(url, { max: 1 });
+    });
+    afterAll(async () => h?.close());
+
+    it('commits what a transaction wrote, and undoes all of it when it throws', async () => {
+      const take = (trx: Parameters<Parameters<ReturnType<Db['db']['transaction']>['execute']>[0]>[0], id: number, who: string) =>
+        sql`update seats set taken_by = ${who} where id = ${id}`.execute(trx);
+      for (let round = 0; round < 3; round++) {
+        // Run again so the statements are named and kept (db/pg-statements.ts) as well.
+        await h.db.transaction().execute(async (trx) => {
+          await take(trx, 1, `Ada ${round}`);
+          await take(trx, 2, `Grace ${round}`);
+        });
+        await expect(
+          h.db.transaction().execute(async (trx) => {
+            await take(trx, 1, 'lost');
+            throw new Error('changed my mind');
+          }),
+        ).rejects.toThrow('changed my mind');
+        expect((await other.query('select taken_by from seats order by id')).rows).toEqual([{ taken_by: `Ada ${round}` }, { taken_by: `Grace ${round}` }]);
+      }
+    });
+  });
+});
