@@ -63,6 +63,12 @@ export const BookingSessionSummary = z.object({
    * bookingEndsAt without a cut-off: a booking cut-off does not stop the queue).
    */
   queueEndsAt: z.string(),
+  /**
+   * When booking the session closes (shared/sessions.ts, bookingEndsAt): its cut-off, when it
+   * sets one before its end, else its end. From then its person and their office may no longer
+   * change a place's seat kind (the cut-off froze the numbers); its trainers still may until it ends.
+   */
+  bookingEndsAt: z.string(),
   /** A cancelled session's reason, as its trainer gave it when cancelling (null: none given); left out while it is not cancelled. */
   cancelReason: z.string().nullable().optional(),
 });

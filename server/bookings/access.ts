@@ -110,16 +110,21 @@ async function requireManagerOfBooking(deps: Deps, actor: AuthUser, id: string) 
  * Moves a place to the other seat kind of a hybrid session; the person is told. Its session's
  * trainers and administrators may, and so may those who may cancel it (`mayActFor`): the
  * person themselves, and office staff who book for their organisation and see the session,
- * so a change of room is never a cancel and rebook that loses the place to the queue. To
- * anyone else there is no such booking (404), as for cancelling.
+ * so a change of room is never a cancel and rebook that loses the place to the queue. They
+ * may only until booking closes (the session's cut-off, which freezes the numbers: 409
+ * `booking_closed`); those who run it, until it ends. To anyone else there is no such
+ * booking (404), as for cancelling.
  */
 export async function moveSeat(deps: Deps, actor: AuthUser, id: string, seat: SeatKind): Promise<Booking> {
   const b = await findBooking(deps.db, id);
   const owner = b && (await findUserById(deps.db, b.user_id));
-  const allowed = !!b && ((await engine.managesSession(deps, actor, b.session_id)) || (!!owner && (await engine.mayActFor(deps.db, actor, owner, b.session_id))));
+  // Those who run the session may move it until the session ends; the person and their office
+  // only until booking closes (its cut-off, checked by the engine under the session's lock).
+  const manager = !!b && (await engine.managesSession(deps, actor, b.session_id));
+  const allowed = !!b && (manager || (!!owner && (await engine.mayActFor(deps.db, actor, owner, b.session_id))));
   if (!allowed) throw new AppError('not_found', 'No such booking.');
   // Each move sends an email with a calendar invite: counted as cancellations are (SEAT_MOVE_LIMITS).
-  return withinLimits(deps, placeCounters('seat', SEAT_MOVE_LIMITS, b, actor, 'seat changes'), () => changedPlace(deps, id, (trx) => engine.moveSeat(trx, deps, id, seat, actor.id)));
+  return withinLimits(deps, placeCounters('seat', SEAT_MOVE_LIMITS, b, actor, 'seat changes'), () => changedPlace(deps, id, (trx) => engine.moveSeat(trx, deps, id, seat, { actorId: actor.id, manager })));
 }
 
 /**

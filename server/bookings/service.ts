@@ -5,7 +5,7 @@
  * booking changes them in the same statement batch (`repo.changeBooking`, `SeatDeltas`).
  * The waitlist rule lives in `promoteWaitlist`.
  */
-import { listInWords } from '../platform/words.js';
+import { listInWords, wallClock } from '../platform/words.js';
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { BookingRow, Database, SeatKind, SessionRow, UserRow } from '../../db/schema.js';
@@ -587,11 +587,16 @@ export async function releaseForMovedOrg(trx: Trx, deps: Deps, orgId: string, re
 }
 
 /**
- * A trainer moves a person to the other seat kind of a hybrid session. A seat (confirmed or
- * offered) moves only when one of the other kind is free to them; a place in the queue
- * keeps its turn in the other kind's queue. The seat left behind goes to that kind's queue.
+ * Moves a person to the other seat kind of a hybrid session: `by.manager`, one who runs the
+ * session (its trainers, administrators; access.ts decides) until it ends, and anyone else
+ * allowed to (the person, their office) only until booking closes, at the session's cut-off
+ * when it sets one: the cut-off freezes how many come in person and online (room, catering).
+ * A seat (confirmed or offered) moves only when one of the other kind is free to them; a
+ * place in the queue keeps its turn in the other kind's queue. The seat left behind goes to
+ * that kind's queue. `by.actorId`: who moved it, as its email says.
  */
-export async function moveSeat(trx: Trx, deps: Deps, bookingId: string, seat: SeatKind, actorId?: string): Promise<BookingRow> {
+export async function moveSeat(trx: Trx, deps: Deps, bookingId: string, seat: SeatKind, by: { actorId?: string; manager: boolean }): Promise<BookingRow> {
+  const { actorId } = by;
   const found = await repo.findBooking(trx, bookingId);
   if (!found) throw new AppError('not_found', 'No such booking.');
   const s = await lockOpenSession(trx, deps, found.session_id);
@@ -607,6 +612,16 @@ export async function moveSeat(trx: Trx, deps: Deps, bookingId: string, seat: Se
     throw new AppError('validation_failed', `This session has no ${seatWord(seat)} seats.`, { issues: [{ path: 'seat', message: 'not offered by this session' }] });
   }
   const owner = (await findUserById(trx, b.user_id))!;
+  // Read under the session's lock, so a cut-off moved meanwhile counts as it now is. Only an
+  // earlier cut-off closes it here: booking that closes at the end is the end, said above.
+  if (!by.manager && s.booking_ends_at < s.ends_at && now >= s.booking_ends_at) {
+    const who = actorId === b.user_id ? 'you' : owner.name;
+    throw new AppError(
+      'booking_closed',
+      `Booking for this session closed at ${wallClock(new Date(s.booking_ends_at), 'Europe/London')}, so seats can no longer be changed here. The session’s trainer can still move ${who} to ${seatWord(seat) === 'online' ? 'an online' : 'an in-person'} seat: ask them.`,
+      { closedAt: s.booking_ends_at },
+    );
+  }
   let holdOrg: string | null = null;
   if (b.status !== 'waitlisted') {
     // An offer whose time ran out (the sweep not yet come) holds no seat, as when booking.

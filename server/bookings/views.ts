@@ -19,7 +19,7 @@ function bookingQuery(db: Q) {
     .select([
       'b.id', 'b.session_id', 'b.user_id', 'b.seat', 'b.status', 'b.queue_seq', 'b.offer_expires_at', 'b.hold_org_id', 'b.created_at',
       'u.name as user_name', 'u.org_id as owner_org_id', 'u.disabled_at as owner_disabled_at', 'ho.name as held_for_name',
-      's.title', 's.mode', 's.starts_at', 's.ends_at', 's.time_zone', 's.venue', 's.status as session_status', 's.attendance_threshold', 's.cancelled_at as session_cancelled_at', 's.cancel_reason', 'b.cancelled_at',
+      's.title', 's.mode', 's.starts_at', 's.ends_at', 's.booking_ends_at', 's.time_zone', 's.venue', 's.status as session_status', 's.attendance_threshold', 's.cancelled_at as session_cancelled_at', 's.cancel_reason', 'b.cancelled_at',
       // In the same statement, however many bookings are listed: no query per booking.
       bookingHasTranscript('b.status', 'b.session_id').as('has_transcript'),
     ]);
@@ -89,6 +89,21 @@ async function endingsOf(db: Q, rows: Row[]): Promise<Map<string, BookingEnding>
   for (const r of ended) {
     const ending = endingOf(r, notices.get(r.id), expiries.get(r.id));
     if (ending) out.set(r.id, ending);
+  }
+  return out;
+}
+
+/**
+ * How each of these bookings that is cancelled ended (see endingsOf), by booking id, for a
+ * reader that has the ids but not the rows (the office's bookings spreadsheet): the bookings
+ * read 500 at a time, then their endings as endingsOf reads them. Those not cancelled, or with
+ * nothing recorded of their ending, are left out.
+ */
+export async function endingsOfBookings(db: Q, ids: readonly string[]): Promise<Map<string, BookingEnding>> {
+  const out = new Map<string, BookingEnding>();
+  for (let i = 0; i < ids.length; i += ID_BATCH) {
+    const rows = await bookingQuery(db).where(oneOf(db, 'b.id', ids.slice(i, i + ID_BATCH))).where('b.status', '=', 'cancelled').execute();
+    for (const [id, ending] of await endingsOf(db, rows)) out.set(id, ending);
   }
   return out;
 }
@@ -174,6 +189,7 @@ function toBooking(r: Row, positions: Map<string, number>, endings: Map<string, 
       venue: r.venue,
       status: r.session_status,
       queueEndsAt: queueEndsOf(r),
+      bookingEndsAt: r.booking_ends_at,
       ...(r.session_status === 'cancelled' ? { cancelReason: r.cancel_reason } : {}),
     },
   };

@@ -245,8 +245,8 @@ describe('reading bookings', () => {
 
     const mine = (await t.request('GET', '/api/me/bookings', { as: a })).json.items;
     expect(mine.map((b: { session: unknown }) => b.session)).toEqual([
-      { id: early.id, title: 'Early one', mode: 'in_person', startsAt: '2026-02-10T16:00:00.000Z', endsAt: '2026-02-10T17:00:00.000Z', timeZone: 'Europe/London', venue: 'Main Hall', status: 'scheduled', queueEndsAt: '2026-02-10T17:00:00.000Z' },
-      { id: late.id, title: 'Late one', mode: 'online', startsAt: '2026-03-10T16:00:00.000Z', endsAt: '2026-03-10T17:00:00.000Z', timeZone: 'Europe/London', venue: null, status: 'scheduled', queueEndsAt: '2026-03-10T17:00:00.000Z' },
+      { id: early.id, title: 'Early one', mode: 'in_person', startsAt: '2026-02-10T16:00:00.000Z', endsAt: '2026-02-10T17:00:00.000Z', timeZone: 'Europe/London', venue: 'Main Hall', status: 'scheduled', queueEndsAt: '2026-02-10T17:00:00.000Z', bookingEndsAt: '2026-02-10T17:00:00.000Z' },
+      { id: late.id, title: 'Late one', mode: 'online', startsAt: '2026-03-10T16:00:00.000Z', endsAt: '2026-03-10T17:00:00.000Z', timeZone: 'Europe/London', venue: null, status: 'scheduled', queueEndsAt: '2026-03-10T17:00:00.000Z', bookingEndsAt: '2026-03-10T17:00:00.000Z' },
     ]);
 
     const titles = async (query: string) => (await t.request('GET', `/api/orgs/${org.id}/bookings${query}`, { as: office })).json.items.map((b: { session: { title: string } }) => b.session.title);

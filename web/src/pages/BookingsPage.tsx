@@ -182,12 +182,19 @@ export function BookingDetails({ b, headingLevel, onChanged, onRefused, hideSess
   const s = b.session;
   const headingId = `booking-${b.id}-title`;
   const mineToAnswer = b.userId === me.id;
-  // Renders again as the session ends, while the page is open (its queue moves until then: queueEndsAt).
-  const now = Math.max(useClockPast([Date.parse(s.endsAt)]), serverNow());
-  // A seat on a session that is over is not cancelled: its attendance is recorded instead.
-  const ended = Date.parse(s.endsAt) <= now;
   // An offer whose time has run out can no longer be accepted: it is said, and not offered.
   const lapsed = useOfferLapsed(b);
+  // A cut-off before the end (bookingEndsAt): from then its person and their office may no longer change the seat.
+  const cutOff = Date.parse(s.bookingEndsAt) < Date.parse(s.endsAt) ? Date.parse(s.bookingEndsAt) : null;
+  // Renders again as the session ends (its queue moves until then: queueEndsAt), and at its cut-off, while the page is open.
+  const now = Math.max(useClockPast([Date.parse(s.endsAt), cutOff]), serverNow());
+  // A seat on a session that is over is not cancelled: its attendance is recorded instead.
+  const ended = Date.parse(s.endsAt) <= now;
+  // Booking has closed at the cut-off, which froze how many come in person and online: the
+  // session's trainers (and administrators) may still move the place, until it ends.
+  const seatsFrozen = cutOff !== null && cutOff <= now && me.role !== 'admin';
+  const seatChangeable = s.mode === 'hybrid' && ACTIVE.has(b.status) && !lapsed && s.status !== 'cancelled' && !ended;
+  useFocusOnFreeze(seatChangeable && seatsFrozen, s.bookingEndsAt, `booking-${b.id}-seats-frozen`);
   const lapsedNotice = b.status === 'offered' && b.offerExpiresAt && lapsed && (
     <p class="notice notice-warning" id={lapseNoticeId} tabIndex={lapseNoticeId ? -1 : undefined}>
       This offer expired at <strong>{formatDateTime(b.offerExpiresAt)}</strong>, so the seat is no longer held for {mineToAnswer ? 'you' : b.userName} and goes to the next person.
@@ -250,16 +257,37 @@ export function BookingDetails({ b, headingLevel, onChanged, onRefused, hideSess
           <ConfirmButton label={busy && doing === 'cancel' ? 'Cancelling…' : 'Cancel booking'} question={`Cancel ${mineToAnswer ? 'your' : `${b.userName}’s`} booking for “${s.title}”? The seat will go to someone else.`} confirmLabel={mineToAnswer ? 'Yes, cancel my booking' : 'Yes, cancel the booking'} keepLabel={mineToAnswer ? 'Keep my booking' : 'Keep the booking'} busy={busy} onConfirm={() => void run(b, 'cancel')} />
         )}
         {/* A hybrid session's place changes room without being given up: its person or their office (as the session's trainers may). */}
-        {s.mode === 'hybrid' && ACTIVE.has(b.status) && !lapsed && s.status !== 'cancelled' && !ended && <ChangeSeatButton b={b} mine={mineToAnswer} busy={busy} changing={doing === 'seat'} onConfirm={() => void run(b, 'seat')} />}
+        {seatChangeable && !seatsFrozen && <ChangeSeatButton b={b} mine={mineToAnswer} busy={busy} changing={doing === 'seat'} onConfirm={() => void run(b, 'seat')} />}
         {b.status === 'waitlisted' && s.status !== 'cancelled' && !ended && (
           <ConfirmButton label={busy && doing === 'leave' ? 'Leaving…' : 'Leave waitlist'} question={`Leave the waitlist for “${s.title}”? ${mineToAnswer ? 'You will lose your place' : `${b.userName} will lose their place`} in the queue.`} confirmLabel="Yes, leave the waitlist" keepLabel="Stay on the waitlist" busy={busy} onConfirm={() => void run(b, 'leave')} variant="secondary" />
         )}
       </div>
+      {seatChangeable && seatsFrozen && (
+        <p id={`booking-${b.id}-seats-frozen`} tabIndex={-1}>
+          The seat can no longer be changed here, because booking closed on {formatDateTime(s.bookingEndsAt)}. The session’s trainer can still move {mineToAnswer ? 'you' : b.userName} to {aSeat(otherSeat(b))}.
+        </p>
+      )}
       <AddToCalendar b={b} />
       <ActionError action={action} />
       {b.status === 'attended' && mineToAnswer && <AfterSession b={b} level={headingLevel === 3 ? 4 : hideSessionFacts ? 3 : 2} />}
     </>
   );
+}
+
+/**
+ * When the cut-off (`closesAt`) passes while the page is open (`frozen` turns true), taking
+ * "Change to … seat" (or the question it asked) away: focus that went with it goes to the line
+ * saying why (the element `lineId`, focusable) instead of being left on <body>. Focus anywhere
+ * else stays. A cut-off brought forward meanwhile is learnt from a refused change, whose
+ * refusal the page says and focuses as it does any other: the line does not take it then.
+ */
+function useFocusOnFreeze(frozen: boolean, closesAt: string, lineId: string) {
+  const focusLater = useFocusLater();
+  const was = useRef({ frozen, closesAt });
+  useLayoutEffect(() => {
+    if (frozen && !was.current.frozen && closesAt === was.current.closesAt) focusLater(() => document.getElementById(lineId));
+    was.current = { frozen, closesAt };
+  });
 }
 
 /**
