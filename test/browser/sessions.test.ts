@@ -313,6 +313,9 @@ describe.skipIf(!browserAvailable)('sign in, session list and session page', () 
     expect(await text('Merlin under way')).toContain('5 of 5 seats free to you');
     expect(await text('Merlin under way')).not.toContain('Closed');
     expect(await text('Merlin just begun')).toContain('5 of 5 seats free to you');
+    // Each card says it is under way, and whether booking it now can still count as attended.
+    expect(await text('Merlin under way')).toMatch(/Under way Started at [^.]+\. Booking now will not count as attended: at least 75% of it must be attended\./);
+    expect(await text('Merlin just begun')).toMatch(/Under way Started at [^.]+\. You can still book and join\./);
     await checkPage(page, 'sessions list with a session under way (320 px)');
     // Its page, by keyboard from its card: said before booking that it will not count, and bookable.
     await tabTo(page, 'Merlin under way');
@@ -324,7 +327,8 @@ describe.skipIf(!browserAvailable)('sign in, session list and session page', () 
     await checkPage(page, 'session under way, too late to count (320 px)');
     await tabTo(page, /^Book (an online seat|a seat)$/);
     await page.keyboard.press('Enter');
-    await page.getByText('Booked: your online seat is confirmed.').waitFor();
+    // Said again once booked: the note before the form has gone with it.
+    await page.getByText('Booked: your online seat is confirmed. It will not count as attended: less than 75% of the session was left when you booked.').waitFor();
     await expectFocused(page, '#your-place-title');
     expect((await t.request('GET', `/api/sessions/${late.id}`, { as: me })).json.bookingEndsAt).toBe(late.endsAt);
     // The one just begun: no such note, and bookable.
@@ -335,5 +339,28 @@ describe.skipIf(!browserAvailable)('sign in, session list and session page', () 
     await page.getByRole('heading', { level: 1, name: 'Merlin just begun' }).waitFor();
     await page.getByRole('button', { name: /^Book (an online seat|a seat)$/ }).waitFor();
     expect(await page.locator('#late-booking-note').count()).toBe(0);
+  });
+
+  it('an office booking staff onto a session under way, too late for it to count, is told so before and after booking (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const org = await t.org('Morgan Primary');
+    const office = await t.user('office', org.id, 'Mo Office');
+    await t.user('staff', org.id, 'Nia Late');
+    const now = t.clock.now().getTime();
+    const at = (minutes: number) => new Date(now + minutes * 60_000).toISOString();
+    const s = await t.session({ title: 'Morgan under way', startsAt: at(-20), endsAt: at(40), capacity: { online: 5 } });
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInAt(page, office, `/sessions/${s.id}`);
+    const panel = page.getByRole('region', { name: 'Book staff from Morgan Primary' });
+    await panel.getByRole('checkbox', { name: /Nia Late/ }).waitFor();
+    expect((await page.locator('#late-staff-booking-note').innerText()).replace(/\s+/g, ' ')).toBe(
+      'Less than 75% of this session is left. Staff booked now can join for what remains, but it will not count as attended for them: at least 75% of it must be attended.',
+    );
+    await checkPage(page, 'office booking staff onto a session under way (320 px)');
+    await tabTo(page, /Nia Late/);
+    await page.keyboard.press('Space');
+    await tabTo(page, 'Book 1 person');
+    await page.keyboard.press('Enter');
+    await page.getByText('1 of 1 person booked or added to the waitlist. Booked now, it will not count as attended for them: less than 75% of the session was left.').waitFor();
   });
 });

@@ -388,7 +388,8 @@ function BookStaff({ s, orgId, orgName, several, version, onBooked }: { s: Sessi
     const list = r.results.map((x) => ('error' in x ? { name: nameOf(x.userId), text: `Not booked: ${isInternalWording(x.error.message) ? 'this person could not be booked.' : x.error.message}`, ok: false } : { name: nameOf(x.userId), text: outcomeText(x), ok: true }));
     setOutcomes(list);
     const ok = list.filter((o) => o.ok).length;
-    setStatus(`${ok} of ${list.length} ${list.length === 1 ? 'person' : 'people'} booked or added to the waitlist.`);
+    const late = ok > 0 && arrivesTooLate(s, serverNow()) ? ` Booked now, it will not count as attended for them: less than ${attendShare(s)} of the session was left.` : '';
+    setStatus(`${ok} of ${list.length} ${list.length === 1 ? 'person' : 'people'} booked or added to the waitlist.${late}`);
     setChosen(new Set());
     await onBooked();
     }, { onRefused: onBooked });
@@ -410,6 +411,11 @@ function BookStaff({ s, orgId, orgName, several, version, onBooked }: { s: Sessi
         </p>
       )}
       <SchoolHolds s={s} holds={holds} orgId={orgId} whose={whose} />
+      {arrivesTooLate(s, now) && (
+        <p class="notice notice-warning" id="late-staff-booking-note">
+          Less than {attendShare(s)} of this session is left. Staff booked now can join for what remains, but it will not count as attended for them: at least {attendShare(s)} of it must be attended.
+        </p>
+      )}
       <Loaded state={roster} what={ownOrg ? 'your staff' : `the staff of ${whose}`}>
         {(r) => {
           const shown = find.trim() ? r.items.filter((p) => matchesPerson(p, find)) : r.items;
@@ -612,7 +618,9 @@ export function SessionPage({ id }: { id: string }) {
           : offeredSeat && r.status === 'waitlisted'
           ? `The last ${seatLabel[r.seat].toLowerCase()} seat was taken just before you, so you have been put ${r.position === 1 ? 'first' : `${ordinal(r.position ?? 0)}`} on the waitlist. Leave the waitlist if you would rather not wait.`
           : `You joined the waitlist. You are number ${r.position} in the queue for ${seatLabel[r.seat].toLowerCase()} seats. You can add it to your calendar once you have a seat.`;
-      setStatus((r.status === 'confirmed' ? `Booked: your ${seatLabel[r.seat].toLowerCase()} seat is confirmed.` : queued) + clash);
+      // Booked after too little was left to attend enough of it: said again with the booking, as before it.
+      const late = arrivesTooLate(s, serverNow()) ? ` It will not count as attended: less than ${attendShare(s)} of the session was left when you booked.` : '';
+      setStatus((r.status === 'confirmed' ? `Booked: your ${seatLabel[r.seat].toLowerCase()} seat is confirmed.` : queued) + late + clash);
       await refresh();
       // The form has gone; put focus where the new state is described.
       document.getElementById('your-place-title')?.focus();

@@ -6,7 +6,7 @@ import { api } from '../api.js';
 import { described, errorFor, ErrorSummary, Fact, Field, type FieldError, PageHeading, TextField, useApp, When } from '../components.js';
 import { Pagination } from '../pagination.js';
 import { Loaded, Retry, useLoad } from '../load.js';
-import { dayInEngland, ENGLAND, formatDateTime, formatTimeRange, modeLabel, ordinal, plural, seatLabel, viewerZone } from '../format.js';
+import { dayInEngland, ENGLAND, formatDateTime, formatTime, formatTimeRange, modeLabel, ordinal, plural, seatLabel, viewerZone } from '../format.js';
 import { serverNow } from '../clock.js';
 import { Link, navigate } from '../router.js';
 import { fitHeadline } from '../timetable/FitNote.js';
@@ -68,8 +68,16 @@ export function bookingClosed(s: ClosingFacts, now: number): string | null {
 function SeatsOrClosed({ s, now }: { s: Session; now: number }) {
   const closed = bookingClosed(s, now);
   if (closed) return <Fact label="Booking">{closed}</Fact>;
+  // Under way and still open (to its end, the service's rule): said on the card, and whether
+  // booking now can still count as attended, as the session's page says before booking.
+  const underWay = Date.parse(s.startsAt) <= now && now < Date.parse(s.endsAt);
   return (
     <>
+      {underWay && (
+        <Fact label="Under way">
+          Started at {formatTime(s.startsAt)}.{arrivesTooLate(s, now) ? ` Booking now will not count as attended: at least ${attendShare(s)} of it must be attended.` : ' You can still book and join.'}
+        </Fact>
+      )}
       <Fact label="Seats free to you"><SeatsLeft s={s} /></Fact>
       <Fact label="Waitlist"><Waiting s={s} /></Fact>
     </>
