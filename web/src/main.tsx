@@ -168,7 +168,9 @@ function Forbidden({ loc }: { loc: Location }) {
 
 function Routes({ me, loc }: { me: MeValue; loc: Location }) {
   const p = loc.path;
-  const key = `${p}?${loc.query.toString()}#${loc.key}`;
+  // A new page on every navigation to one, even to the same address (so "ask again" links
+  // reload it), but not on a step within the page in view (router.tsx `samePage`).
+  const key = `${p}#${loc.page}`;
   if (p === '/' || p === '/sessions') return <SessionsPage key={p} />;
   // Trainers and admins; in-house leads (any role) publish for their own organisation, which the server checks.
   if (p === '/sessions/new') return me.runsSessions ? <NewSessionPage key={key} /> : <Forbidden loc={loc} />;

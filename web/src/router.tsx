@@ -4,7 +4,10 @@
  * browser) and read as links. What this module adds to wouter is what our pages rely on: a
  * `key` that changes on every navigation, even to the same address (so "ask again" links reload
  * a page), whether the user has moved within the app yet (so the page heading takes focus), and
- * a scroll to the top when a new page is pushed.
+ * a scroll to the top when a new page is pushed. A link marked `samePage` (the timetable's
+ * Previous week and Next week) steps within the page in view instead: the address changes (so
+ * Back and a bookmark work) but it is no new page: `page` stays as it was, so a page keyed by
+ * it stays mounted and focus stays on what was pressed, and nothing scrolls.
  */
 import type { ComponentChildren, JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
@@ -17,27 +20,41 @@ export interface Location {
   query: URLSearchParams;
   /** True once the user has moved within the app (not on first load). */
   navigated: boolean;
-  /** Changes on every navigation, so pages can reset. */
+  /** Changes on every navigation, so pages can reset (and load again). */
   key: number;
+  /**
+   * Changes on every navigation to a page, not on a step within the page in view (a `samePage`
+   * link followed): what a page is keyed by, so it is mounted anew (and its heading takes focus)
+   * only when a new page is shown. Back and Forward always go to a page.
+   */
+  page: number;
 }
 
 /** wouter-preact dispatches pushState and replaceState events when it changes the history. */
 const HISTORY_EVENTS = ['popstate', 'pushState', 'replaceState'] as const;
 
 let navigations = 0;
+let pages = 0;
 /** Set while the address bar is changed without a navigation (see replaceAddress). */
 let quiet = false;
+/** The history state a `samePage` link pushes its address with. */
+const SAME_PAGE = { samePage: true } as const;
+const isSamePageStep = (state: unknown) => typeof state === 'object' && state !== null && (state as { samePage?: unknown }).samePage === true;
 // Registered when the module loads, so the count is up to date before any page's listener reads it.
 for (const type of HISTORY_EVENTS) {
   addEventListener(type, () => {
     if (quiet) return;
     navigations++;
+    // A step within the page, pushed by a `samePage` link: no new page, and the view stays
+    // where it is. (Back or Forward to such an entry is a popstate: a page, as any other.)
+    if (type === 'pushState' && isSamePageStep(history.state)) return;
+    pages++;
     if (type === 'pushState') window.scrollTo(0, 0);
   });
 }
 
 function current(): Location {
-  return { path: location.pathname, query: new URLSearchParams(location.search), navigated: navigations > 0, key: navigations };
+  return { path: location.pathname, query: new URLSearchParams(location.search), navigated: navigations > 0, key: navigations, page: pages };
 }
 
 /**
@@ -98,12 +115,17 @@ export function match(pattern: string, path: string): Record<string, string> | n
   return out;
 }
 
-type LinkProps = Omit<JSX.AnchorHTMLAttributes<HTMLAnchorElement>, 'href'> & { href: string; children: ComponentChildren };
+type LinkProps = Omit<JSX.AnchorHTMLAttributes<HTMLAnchorElement>, 'href'> & {
+  href: string;
+  children: ComponentChildren;
+  /** A step within the page in view (another week of the same timetable), not a new page: see the file comment. */
+  samePage?: boolean;
+};
 
 /** An in-app link; `aria-current="page"` is set by the caller where it applies. */
-export function Link({ href, children, ...rest }: LinkProps) {
+export function Link({ href, children, samePage, ...rest }: LinkProps) {
   return (
-    <WouterLink {...(rest as Record<string, unknown>)} href={href}>
+    <WouterLink {...(rest as Record<string, unknown>)} {...(samePage ? { state: SAME_PAGE } : {})} href={href}>
       {children}
     </WouterLink>
   );

@@ -5,17 +5,19 @@
  * staff, an administrator for anyone: PersonTimetablePage), through /api/users/:id/timetable.
  */
 import './timetable.css';
-import { useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { z } from 'zod';
+import { BookingList } from '../../../shared/bookings.js';
 import { SessionList, type Session } from '../../../shared/sessions.js';
 import { MAX_CALENDAR_URL_CHARS, MAX_TIMETABLE_BYTES, MAX_TIMETABLE_SIZE_WORDS, Timetable } from '../../../shared/timetables.js';
 import { api } from '../api.js';
 import { Alert, apiIssues, ConfirmButton, errorFor, ErrorSummary, type FieldError, messageOf, PageHeading, Status, TableScroll, TextField, toFieldErrors, useApp, useFocusLater } from '../components.js';
 import { addDays, dayInEngland, ENGLAND, formatDate, formatDateTime, formatLongDay, formatTimeRange, plural, viewerZone } from '../format.js';
 import { ApiError } from '../api.js';
+import { serverNow } from '../clock.js';
 import { Retry, useLoad } from '../load.js';
 import { Link } from '../router.js';
-import { FitNote } from './FitNote.js';
+import { SessionFitNote, type HeldPlace } from './FitNote.js';
 import { fileType, sendText } from './send.js';
 import { NO_PROBLEMS, problemsOf, UploadProblems } from './UploadProblems.js';
 
@@ -80,9 +82,10 @@ export function TimetableView({ person }: { person?: TimetablePerson }) {
   const [reload, setReload] = useState(0);
   const focusLater = useFocusLater();
 
-  // One load for both: the timetable (source null: none yet) and the week's sessions. The
-  // sessions fit the viewer's own timetable, so someone else's page shows their lessons only;
-  // someone else's timetable that is not there yet answers 404.
+  // One load for all: the timetable (source null: none yet), the week's sessions and the
+  // viewer's own places (so a session they hold a place on is judged by the seat kind they
+  // hold). The sessions fit the viewer's own timetable, so someone else's page shows their
+  // lessons only; someone else's timetable that is not there yet answers 404.
   const page = useLoad(async () => {
     const range = new URLSearchParams({ from, to });
     if (person) {
@@ -90,15 +93,35 @@ export function TimetableView({ person }: { person?: TimetablePerson }) {
         if (e instanceof ApiError && e.status === 404 && e.code === 'not_found') return null;
         throw e;
       });
-      return { tt: t && t.source !== null ? t : null, sessions: null, sessionsTotal: 0 };
+      return { week, tt: t && t.source !== null ? t : null, sessions: null, sessionsTotal: 0, places: new Map<string, HeldPlace>() };
     }
-    const [t, list] = await Promise.all([api(`${base}?${range}`, Timetable), api(`/api/sessions?${range}&limit=${WEEK_SESSIONS}`, SessionList)]);
-    return { tt: t.source === null ? null : t, sessions: list.items, sessionsTotal: list.total };
+    const [t, list, mine] = await Promise.all([api(`${base}?${range}`, Timetable), api(`/api/sessions?${range}&limit=${WEEK_SESSIONS}`, SessionList), api('/api/me/bookings', BookingList)]);
+    return { week, tt: t.source === null ? null : t, sessions: list.items, sessionsTotal: list.total, places: placesOf(mine.items) };
   }, [loc.key, reload]);
+  // Another week (Previous week, Next week) keeps the page: until its own answer comes, what was
+  // loaded for the week before is not shown under this week's heading.
+  const weekData = page.data?.week === week ? page.data : undefined;
   const tt: TimetableValue | null | undefined = page.data ? page.data.tt : undefined;
-  const sessions: Session[] | null = page.data ? page.data.sessions : null;
-  const sessionsTotal = page.data?.sessionsTotal ?? 0;
+  const busyPeriods = weekData?.tt?.busy ?? [];
+  const sessions: Session[] | null = weekData ? weekData.sessions : null;
+  const sessionsTotal = weekData?.sessionsTotal ?? 0;
+  const places = weekData?.places ?? new Map<string, HeldPlace>();
   const loadError = page.data ? null : page.error;
+  const weekTitle = `Week of ${formatLongDay(week)}`;
+  // A week chosen (Previous week, Next week) is said once it has come (a polite live region
+  // already in the page), and focus stays on the link pressed: should it be gone, the week's
+  // heading takes it rather than the top of the page.
+  const shownWeek = useRef(week);
+  const [weekSaid, setWeekSaid] = useState('');
+  useLayoutEffect(() => {
+    if (shownWeek.current === week) return;
+    const active = document.activeElement;
+    if (!active || active === document.body || !active.isConnected) document.getElementById('week-heading')?.focus();
+    if (!weekData) return;
+    shownWeek.current = week;
+    const lessons = weekData.tt?.busy.length ?? 0;
+    setWeekSaid(`${weekTitle}: ${plural(lessons, 'lesson')}${weekData.sessions ? `, ${plural(weekData.sessions.length, 'training session')}` : ''}.`);
+  });
   const title = person ? `Timetable: ${person.name}` : 'My timetable';
 
   function showUploadError(e: unknown, field: string, label: string) {
@@ -202,10 +225,10 @@ export function TimetableView({ person }: { person?: TimetablePerson }) {
   }
 
   const days = Array.from({ length: 7 }, (_, i) => addDays(week, i));
-  const lessonsOn = (day: string) => (tt?.busy ?? []).filter((b) => dayInEngland(b.startsAt) === day);
+  const lessonsOn = (day: string) => busyPeriods.filter((b) => dayInEngland(b.startsAt) === day);
   const sessionsOn = (day: string) => (sessions ?? []).filter((s) => dayInEngland(s.startsAt) === day);
   const lessonsHeader = own ? 'Your lessons' : 'Lessons';
-  const closedOn = (day: string) => (tt?.freeDays ?? []).find((f) => f.from <= day && day < f.to);
+  const closedOn = (day: string) => (weekData?.tt?.freeDays ?? []).find((f) => f.from <= day && day < f.to);
   // Weekends only when something happens on them.
   const shown = days.filter((d, i) => i < 5 || lessonsOn(d).length > 0 || sessionsOn(d).length > 0);
 
@@ -274,20 +297,30 @@ export function TimetableView({ person }: { person?: TimetablePerson }) {
           </section>
 
           <section aria-labelledby="week-heading">
-            <h2 id="week-heading">Week of {formatLongDay(week)}</h2>
+            <h2 id="week-heading" tabIndex={-1}>
+              {weekTitle}
+            </h2>
             {viewerZone() !== ENGLAND && <p>Days and times are in England (UK time).</p>}
+            {/* Another week is a step within this page, not a new page: focus stays on the link (router.tsx `samePage`). */}
             <nav class="week-nav" aria-label="Weeks">
-              <Link href={weekHref(addDays(week, -7))}>Previous week</Link>
-              <Link href={weekHref(addDays(week, 7))}>Next week</Link>
+              <Link href={weekHref(addDays(week, -7))} samePage>
+                Previous week
+              </Link>
+              <Link href={weekHref(addDays(week, 7))} samePage>
+                Next week
+              </Link>
             </nav>
+            <div role="status" aria-live="polite" aria-atomic="true" class="visually-hidden" id="week-status">
+              {weekSaid}
+            </div>
             {/* Before the table: said first, not after 200 sessions' links. */}
             {own && sessions && sessionsTotal > sessions.length && (
               <p class="notice">
                 This week has {sessionsTotal} sessions; the first {sessions.length} are shown here, soonest first. <Link href={`/sessions?${new URLSearchParams({ from, to })}`}>See all the week’s sessions in the session list</Link>, where you can narrow them down.
               </p>
             )}
-            {!page.data ? (
-              <p>Loading the week…</p>
+            {!weekData ? (
+              page.error ? <p>This week could not be loaded: see the message above, and try again.</p> : <p>Loading the week…</p>
             ) : (
               // Named by its caption, and reachable by Tab: should the table be wider than the screen, its box scrolls.
               <TableScroll labelledBy="week-caption">
@@ -332,7 +365,8 @@ export function TimetableView({ person }: { person?: TimetablePerson }) {
                                 {daySessions.map((s) => (
                                   <li key={s.id}>
                                     <span class="session-time">{formatTimeRange(s.startsAt, s.endsAt, ENGLAND)}</span> <Link href={`/sessions/${s.id}`}>{s.title}</Link>
-                                    <FitNote fit={s.fit} timeZone={ENGLAND} />
+                                    {/* Over, it no longer matters whether it fits (as on the session list and its page). */}
+                                    {Date.parse(s.endsAt) > serverNow() && <SessionFitNote s={s} place={places.get(s.id)} timeZone={ENGLAND} />}
                                   </li>
                                 ))}
                               </ul>
@@ -395,6 +429,21 @@ export function TimetableView({ person }: { person?: TimetablePerson }) {
       )}
     </>
   );
+}
+
+/**
+ * The viewer's own places that stand, by session: a seat, an offer not yet run out (by the
+ * server's clock), a place on the waiting list; as the server counts them for clashes and cover.
+ */
+function placesOf(bookings: z.infer<typeof BookingList>['items']): Map<string, HeldPlace> {
+  const now = serverNow();
+  const out = new Map<string, HeldPlace>();
+  for (const b of bookings) {
+    if (b.status !== 'confirmed' && b.status !== 'waitlisted' && b.status !== 'offered') continue;
+    if (b.status === 'offered' && b.offerExpiresAt !== null && Date.parse(b.offerExpiresAt) <= now) continue;
+    out.set(b.sessionId, { seat: b.seat, status: b.status });
+  }
+  return out;
 }
 
 function describeCounts(t: TimetableValue) {
