@@ -103,6 +103,14 @@ describe.skipIf(!browserAvailable)('My timetable: fit by seat kind, and stepping
     // "My bookings" in the advice leads where the seat can be changed.
     const table = page.getByRole('table', { name: 'Your lessons and the training sessions, day by day' });
     expect(await table.locator('li').filter({ hasText: 'Hybrid booked in person' }).first().getByRole('link', { name: 'My bookings' }).getAttribute('href')).toBe('/bookings');
+
+    // The session's own page says the same of the place held: by its seat kind, with what to do.
+    await page.goto(`/sessions/${inPersonBooked.id}`);
+    await page.getByRole('heading', { level: 1, name: 'Hybrid booked in person' }).waitFor();
+    const note = page.locator('dd', { hasText: /your timetable/i });
+    await expect.poll(async () => (await note.innerText()).replace(/\s+/g, ' ').trim()).toContain('Your in-person seat clashes with your timetable (allowing 30 minutes to travel):');
+    expect((await note.innerText()).replace(/\s+/g, ' ')).toContain('An online seat is free and would fit: change to it on My bookings. Otherwise ask your school office to arrange cover.');
+    await checkPage(page, 'session page, in-person place that clashes (320 px)');
   });
 
   it('Previous week and Next week keep focus on the link pressed and announce the week; a real page change still focuses the heading', async () => {

@@ -15,6 +15,7 @@ import { SessionMaterials } from '../materials/SessionMaterials.js';
 import { useFormsWithErrors } from '../materials/AddMaterialForms.js';
 import { BookingDetails, offerExpiry, offerLapsedAt, useClockPast, useOfferLapsed } from './BookingsPage.js';
 import { useFocusNoticeOnLapse } from './offerLapse.js';
+import { SessionFitNote } from '../timetable/FitNote.js';
 import { arrivesTooLate, attendShare, FitNote, fitsOnlyOnline, heldForOthersOf, SeatsLeft, Waiting, whyBookingClosed } from './SessionsPage.js';
 import { serverNow } from '../clock.js';
 import { GiveToLead } from './GiveToLead.js';
@@ -680,6 +681,7 @@ export function SessionPage({ id }: { id: string }) {
     wasOpen.current = Boolean(open);
   });
   const kindWord = chosenSeat === 'online' ? 'online' : 'in-person';
+  const held = mine && (mine.status === 'confirmed' || mine.status === 'offered' || mine.status === 'waitlisted') ? { seat: mine.seat, status: mine.status } : null;
 
   return (
     <>
@@ -725,7 +727,13 @@ export function SessionPage({ id }: { id: string }) {
               )}
               {/* A hybrid session's fit is for the seat held, or else the one chosen below (in person allows travel time). */}
               {/* Over, it no longer matters whether it fits. */}
-              {s.fit && Date.parse(s.endsAt) > now && <Fact label="Your timetable"><FitNote s={s.fitBySeat && (mine?.seat ?? chosenSeat) ? { ...s, fit: (mine?.seat ?? chosenSeat) === 'online' ? s.fitBySeat.online : s.fitBySeat.inPerson } : s} /></Fact>}
+              {/* A place held is judged by its own seat kind, with what to do when it clashes, as My
+                  timetable says it (timetable/FitNote.tsx); before booking, by the seat kind chosen. */}
+              {s.fit && Date.parse(s.endsAt) > now && (
+                <Fact label="Your timetable">
+                  {held ? <SessionFitNote s={s} place={held} /> : <FitNote s={s.fitBySeat && chosenSeat ? { ...s, fit: chosenSeat === 'online' ? s.fitBySeat.online : s.fitBySeat.inPerson } : s} />}
+                </Fact>
+              )}
               {s.status === 'scheduled' && s.bookingEndsAt < s.endsAt && (
                 <Fact label={Date.parse(s.bookingEndsAt) <= now ? 'Booking closed' : 'Booking closes'}>
                   {formatDateTime(s.bookingEndsAt)}
