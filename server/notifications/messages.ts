@@ -9,6 +9,7 @@
  */
 export const DETAILS_CHANGED = 'details';
 import type { BookingRow, SessionMode, SessionRow, UserRow } from '../../db/schema.js';
+import { lastUsefulAt } from '../../shared/sessions.js';
 
 /**
  * Why a "session changed" notice written earlier is not sent (its outbox `last_error`, after
@@ -97,15 +98,30 @@ export type NoticeKind =
 export interface NoticeContext {
   kind: NoticeKind;
   user: Pick<UserRow, 'name' | 'email'>;
-  session: Pick<SessionRow, 'title' | 'starts_at' | 'ends_at' | 'venue' | 'mode'>;
+  session: Pick<SessionRow, 'title' | 'starts_at' | 'ends_at' | 'venue' | 'mode'> & Partial<Pick<SessionRow, 'attendance_threshold'>>;
   /** As it was when the notice was written (its status then). */
   booking: Pick<BookingRow, 'id' | 'seat' | 'status' | 'offer_expires_at'>;
   timeZone: string;
   manageUrl: string;
   position?: number;
   reason?: string;
-  /** Who booked the place, when someone else did (their school office, an administrator): said in the booking's notice. */
+  /**
+   * Who booked the place, when someone else did (their school office, an administrator): said
+   * in the booking's notice as what they did, by the place's status then (a seat booked for
+   * them, a place on the waiting list: see `bookedByLine`).
+   */
   bookedBy?: string;
+  /**
+   * A waiting-list notice's seats as they are when it is sent (see `waitlistLines`): whether
+   * seats of its kind are still empty but held for other organisations (so not this person's
+   * to take), and how many of the other kind (on a hybrid session) this person could book now.
+   */
+  seats?: { heldForOthers: boolean; otherFree: number };
+  /**
+   * The person's account is turned off: they cannot sign in, so the message gives no link to
+   * manage the booking and says whom to ask instead (their school office).
+   */
+  accountOff?: boolean;
   /**
    * Who cancelled, when someone other than the person did (a trainer, their school office, an
    * administrator), as the message names them: "Sam Trainer (trainer)", "Olu Office from your
@@ -292,6 +308,60 @@ function senderWords(sender: NoticeContext['sender']): { short: string; full: st
   return { short: name, full: `${name} (${role})` };
 }
 
+/** What a message to someone whose account is turned off says instead of a link to manage their booking. */
+export const ACCOUNT_OFF_CONTACT = 'You can no longer sign in to SEND Live Training, so if you have any questions about this booking, please contact your school office.';
+
+/**
+ * What someone who booked the place for the person did, by the place's status when the notice
+ * was written: a seat booked for them, or a place on the waiting list (they have no seat).
+ */
+function bookedByLine(by: string, status: NoticeContext['booking']['status']): string {
+  if (status === 'waitlisted') return `${by} put you on the waiting list.`;
+  if (status === 'offered') return `${by} put you on the waiting list, and a place has come up for you.`;
+  return `${by} booked this place for you.`;
+}
+
+const SEAT_WORDS = { in_person: { all: 'All in-person seats', other: 'Online seats', a: 'an in-person seat', anOther: 'an online seat' }, online: { all: 'All online seats', other: 'In-person seats', a: 'an online seat', anOther: 'an in-person seat' } } as const;
+
+/**
+ * A waiting-list notice: which seats are full (on a hybrid session, the kind the person is
+ * waiting for: the other kind may have room), their place in the queue, and (on a hybrid
+ * session with seats of the other kind free to them as it is sent) that they may take one.
+ */
+function waitlistLines(ctx: NoticeContext): string[] {
+  const { session: s, booking: b, seats } = ctx;
+  const at = `at number ${ctx.position ?? '?'}`;
+  const hybrid = s.mode === 'hybrid';
+  const words = SEAT_WORDS[b.seat];
+  let first: string;
+  if (seats?.heldForOthers) {
+    first = hybrid
+      ? `The ${b.seat === 'online' ? 'online' : 'in-person'} seats not yet taken are held for other schools, so you are on the waiting list for ${words.a} ${at}.`
+      : `The seats not yet taken are held for other schools, so you are on the waiting list ${at}.`;
+  } else {
+    first = hybrid ? `${words.all} are taken, so you are on the waiting list for ${words.a} ${at}.` : `The session is full, so you are on the waiting list ${at}.`;
+  }
+  const other =
+    hybrid && seats && seats.otherFree > 0
+      ? [`${words.other} are still free. If ${b.seat === 'online' ? 'coming in person' : 'joining online'} suits you, you can move your place to ${words.anOther} from your bookings page.`]
+      : [];
+  return [first, ...other, 'If a place comes up we will let you know straight away.'];
+}
+
+/**
+ * A seat booked (or come up) once too little of the session was left to count as attended
+ * (shared/sessions.ts lastUsefulAt, as the session page warns before booking): said, in the
+ * page's words, so the person is not surprised to be recorded as not attending.
+ */
+function lateNote(ctx: NoticeContext): string[] {
+  const s = ctx.session;
+  if (ctx.writtenAt === undefined || s.attendance_threshold === undefined) return [];
+  const at = Date.parse(ctx.writtenAt);
+  if (!(Date.parse(lastUsefulAt({ startsAt: s.starts_at, endsAt: s.ends_at, attendanceThreshold: s.attendance_threshold })) <= at && at < Date.parse(s.ends_at))) return [];
+  const share = `${Math.round(s.attendance_threshold * 100)}%`;
+  return [`Less than ${share} of this session was left when this place became yours. You can still join for what remains, but it will not count as attended: at least ${share} of it must be attended.`];
+}
+
 export function compose(ctx: NoticeContext): { subject: string; text: string; html: string } {
   const { session: s, booking: b } = ctx;
   const from = senderWords(ctx.sender);
@@ -302,9 +372,9 @@ export function compose(ctx: NoticeContext): { subject: string; text: string; ht
   const where = b.seat === 'online' ? (over ? 'Online' : 'Online (join from the session page)') : (s.venue ?? (over ? null : 'Venue to be confirmed'));
   const expiry = b.offer_expires_at ? formatInstant(b.offer_expires_at, ctx.timeZone) : '';
   const lines: Record<NoticeKind, [string, string[]]> = {
-    confirmed: [`Booked: ${s.title}`, ['Your place is confirmed.']],
-    waitlisted: [`On the waiting list: ${s.title}`, [`The session is full, so you are on the waiting list at number ${ctx.position ?? '?'}.`, 'If a place comes up we will let you know straight away.']],
-    promoted: [`You have a place: ${s.title}`, ['A place came up and it is now yours. Your booking is confirmed.']],
+    confirmed: [`Booked: ${s.title}`, ['Your place is confirmed.', ...lateNote(ctx)]],
+    waitlisted: [`On the waiting list: ${s.title}`, waitlistLines(ctx)],
+    promoted: [`You have a place: ${s.title}`, ['A place came up and it is now yours. Your booking is confirmed.', ...lateNote(ctx)]],
     offered: [`A place is free for you: ${s.title}`, [`A place came up. It is held for you until ${expiry}.`, 'Accept it from your bookings page before then, or it passes to the next person.']],
     offer_expiring: [`Your offered place expires soon: ${s.title}`, [`The place held for you expires at ${expiry}.`, 'Accept it from your bookings page if you still want it.']],
     offer_expired: [`Offer expired: ${s.title}`, ['The place we held for you has passed to the next person on the waiting list. You can book again if places free up.']],
@@ -326,10 +396,14 @@ export function compose(ctx: NoticeContext): { subject: string; text: string; ht
   const [subject, basic] = lines[ctx.kind];
   const byLine = ctx.actedBy ? ACTED[ctx.kind] : undefined;
   const paras = [
-    ...basic,
-    ...(ctx.bookedBy ? [`${oneLine(ctx.bookedBy)} booked this place for you.`] : []),
+    // Who booked them goes straight after what the place is, before what comes next.
+    ...basic.slice(0, 1),
+    ...(ctx.bookedBy ? [bookedByLine(oneLine(ctx.bookedBy), b.status)] : []),
+    ...basic.slice(1),
     ...(byLine ? [`${oneLine(ctx.actedBy!)} ${byLine}.`] : []),
     ...(ctx.notes ?? []),
+    // No link they could no longer use: whom to ask instead.
+    ...(ctx.accountOff ? [ACCOUNT_OFF_CONTACT] : []),
   ];
   const details = [`Session: ${s.title}`, `When: ${when}`, ...(where === null ? [] : [`Where: ${where}`])];
   // A feedback request's link leads to the form; every other notice's to the booking.
@@ -337,7 +411,7 @@ export function compose(ctx: NoticeContext): { subject: string; text: string; ht
   const linkLabel = feedback ? 'Give your feedback' : 'Manage your booking';
   // Paragraphs are separated by a blank line; a paragraph keeps its own line breaks (a
   // trainer's list, say), in the text part as written and in the HTML part as <br>.
-  const text = [`Hello ${ctx.user.name},`, paras.join('\n\n'), details.join('\n'), `${linkLabel}: ${ctx.manageUrl}`, 'SEND Live Training'].join('\n\n');
+  const text = [`Hello ${ctx.user.name},`, paras.join('\n\n'), details.join('\n'), ...(ctx.accountOff ? [] : [`${linkLabel}: ${ctx.manageUrl}`]), 'SEND Live Training'].join('\n\n');
   const html = `<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>
 <body style="font-family: Arial, sans-serif; font-size: 16px; line-height: 1.5; color: #1a1a1a; background: #ffffff;">
 <h1 style="font-size: 22px;">${escapeHtml(subject)}</h1>
@@ -347,8 +421,7 @@ ${paras.map((p) => `<p>${escapeHtml(p).replace(/\r?\n/g, '<br>\n')}</p>`).join('
 <dt style="font-weight: bold;">Session</dt><dd>${escapeHtml(s.title)}</dd>
 <dt style="font-weight: bold;">When</dt><dd>${escapeHtml(when)}</dd>
 ${where === null ? '' : `<dt style="font-weight: bold;">Where</dt><dd>${escapeHtml(where)}</dd>\n`}</dl>
-<p><a href="${escapeHtml(ctx.manageUrl)}" style="color: #1d4ed8;">${feedback ? 'Give your feedback on' : 'Manage your booking for'} ${escapeHtml(s.title)}</a></p>
-<p>SEND Live Training</p>
+${ctx.accountOff ? '' : `<p><a href="${escapeHtml(ctx.manageUrl)}" style="color: #1d4ed8;">${feedback ? 'Give your feedback on' : 'Manage your booking for'} ${escapeHtml(s.title)}</a></p>\n`}<p>SEND Live Training</p>
 </body></html>`;
   return { subject, text, html };
 }

@@ -22,7 +22,8 @@ import { encodeCursor } from '../../shared/cursor.js';
 import { actorPhrase, changedFrom, compose, isDetailsOnly, LATER_CHANGE_TOLD, titleBefore, type NoticeKind, type SessionBefore } from './messages.js';
 import { inviteForNotice } from '../calendar/invites.js';
 import { timeOrderedId } from '../platform/ids.js';
-import { visibleTo, type Viewer } from '../bookings/repository.js';
+import { loadSeatStates, visibleTo, type Viewer } from '../bookings/repository.js';
+import { freeFor } from '../bookings/availability.js';
 import { clashesForBookings, clashNoticeFor, clashNoticeText, withholdingLabels, withoutPrivateClashes } from '../timetables/service.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
@@ -197,8 +198,8 @@ function noticeFacts(db: Q, bookingIds: readonly string[]) {
     .leftJoin('users as by', 'by.id', 'b.booked_by')
     .select([
       'b.id', 'b.seat', 'b.status', 'b.revision', 'b.offer_expires_at', 'b.user_id', 'b.session_id', 'b.booked_by', 'by.name as booked_by_name',
-      'u.name', 'u.email', 'u.time_zone as user_tz', 'u.org_id',
-      's.title', 's.starts_at', 's.ends_at', 's.venue', 's.mode', 's.time_zone as session_tz',
+      'u.name', 'u.email', 'u.time_zone as user_tz', 'u.org_id', 'u.disabled_at',
+      's.title', 's.starts_at', 's.ends_at', 's.venue', 's.mode', 's.time_zone as session_tz', 's.attendance_threshold',
       'o.time_zone as org_tz',
     ])
     .where('b.id', 'in', bookingIds)
@@ -265,8 +266,32 @@ async function lastToldOf(db: Q, rows: readonly OutboxRow[]): Promise<Map<string
   return told;
 }
 
-/** A notice's words from its row and its booking's facts (`notes`: the clash warning, if any; `was`: see lastToldOf). */
-function composeNotice(deps: Deps, row: OutboxRow, found: NoticeFacts, notes: string[], actor: Actor | undefined, told?: SessionBefore | { title: string }) {
+type NoticeSeats = NonNullable<Parameters<typeof compose>[0]['seats']>;
+
+/**
+ * For waiting-list notices (by row id): their seats as they are now (one read of the sessions'
+ * counts and holds, however many rows), as the message says them: whether the seats of the
+ * kind waited for that are not yet taken are held for other organisations, and how many of the
+ * other kind the person could book (availability.ts freeFor, DESIGN invariant 11).
+ */
+async function seatsOf(db: Q, deps: Deps, rows: readonly OutboxRow[], facts: ReadonlyMap<string, NoticeFacts>): Promise<Map<string, NoticeSeats>> {
+  const out = new Map<string, NoticeSeats>();
+  const waiting = rows.filter((r) => r.kind === 'waitlisted' && r.booking_id !== null && facts.has(r.booking_id));
+  if (waiting.length === 0) return out;
+  const states = await loadSeatStates(db, [...new Set(waiting.map((r) => facts.get(r.booking_id!)!.session_id))], deps.now().toISOString());
+  for (const r of waiting) {
+    const f = facts.get(r.booking_id!)!;
+    const state = states.get(f.session_id);
+    if (!state) continue;
+    const mine = state[f.seat];
+    const other = state[f.seat === 'online' ? 'in_person' : 'online'];
+    out.set(r.id, { heldForOthers: mine.capacity - mine.confirmed - mine.offered > 0 && freeFor(mine, f.org_id) === 0, otherFree: freeFor(other, f.org_id) });
+  }
+  return out;
+}
+
+/** A notice's words from its row and its booking's facts (`notes`: the clash warning, if any; `was`: see lastToldOf; `seats`: see seatsOf). */
+function composeNotice(deps: Deps, row: OutboxRow, found: NoticeFacts, notes: string[], actor: Actor | undefined, told?: SessionBefore | { title: string }, seats?: NoticeSeats) {
   // A new title alone: its time and place are the session's.
   const was = told && !('startsAt' in told) ? { title: told.title, startsAt: found.starts_at, endsAt: found.ends_at, venue: found.venue, mode: found.mode } : told;
   const kind = row.kind as NoticeKind;
@@ -293,6 +318,9 @@ function composeNotice(deps: Deps, row: OutboxRow, found: NoticeFacts, notes: st
     sentAt: row.sent_at ?? deps.now().toISOString(),
     writtenAt: row.created_at,
     changedFrom: was,
+    seats,
+    // Turned off (as it is sent): no link they can no longer use, and whom to ask instead.
+    accountOff: found.disabled_at !== null,
   });
   return { message, booking };
 }
@@ -316,7 +344,8 @@ export async function renderNotice(db: Q, deps: Deps, row: OutboxRow): Promise<R
   // People booking a session that overlaps their timetable are told, so they can arrange cover.
   const notes = CLASH_NOTICE_KINDS.has(row.kind as NoticeKind) ? await clashNoticeFor(db, row.booking_id, zoneOf(found)) : [];
   const actor = (await actorsOf(db, [row])).get(row.acted_by ?? '');
-  const { message, booking } = composeNotice(deps, row, found, notes, actor, (await lastToldOf(db, [row])).get(row.id));
+  const seats = (await seatsOf(db, deps, [row], new Map([[found.id, found]]))).get(row.id);
+  const { message, booking } = composeNotice(deps, row, found, notes, actor, (await lastToldOf(db, [row])).get(row.id), seats);
   const ical = await inviteForNotice(db, deps, row.kind as NoticeKind, found.id, { status: booking.status, revision: booking.revision, priorStatus: row.prior_status });
   return { ...message, parts: ical ? { ical } : {} };
 }
@@ -335,12 +364,13 @@ async function renderNotices(deps: Deps, rows: readonly OutboxRow[]): Promise<({
   const clashes = await clashesForBookings(deps, warned.map((r) => { const f = facts.get(r.booking_id!)!; return { userId: f.user_id, sessionId: f.session_id, seat: f.seat }; }));
   const actors = await actorsOf(deps.db, unsent);
   const told = await lastToldOf(deps.db, unsent);
+  const seats = await seatsOf(deps.db, deps, unsent, facts);
   const notesOf = new Map(warned.map((r, i) => { const f = facts.get(r.booking_id!)!; return [r.id, clashNoticeText(clashes[i] ?? [], zoneOf(f), f.seat)]; }));
   return rows.map((r) => {
     const stored = storedMessage(r);
     if (stored) return stored;
     const found = r.booking_id ? facts.get(r.booking_id) : undefined;
-    return found ? composeNotice(deps, r, found, notesOf.get(r.id) ?? [], actors.get(r.acted_by ?? ''), told.get(r.id)).message : undefined;
+    return found ? composeNotice(deps, r, found, notesOf.get(r.id) ?? [], actors.get(r.acted_by ?? ''), told.get(r.id), seats.get(r.id)).message : undefined;
   });
 }
 

@@ -101,10 +101,11 @@ describe('a place booked by someone else', () => {
     const [waiting] = await t.mails('waitlisted');
     expect(confirmed!.to_email).toBe(a.email);
     expect(waiting!.to_email).toBe(b.email);
-    for (const m of [confirmed!, waiting!]) {
-      expect(m.message.text).toContain('Olive Ófficer booked this place for you.');
-      expect(m.message.html).toContain('Olive Ófficer booked this place for you.');
-    }
+    expect(confirmed!.message.text).toContain('Olive Ófficer booked this place for you.');
+    expect(confirmed!.message.html).toContain('Olive Ófficer booked this place for you.');
+    // A place on the waiting list is no place: it says what the office did.
+    expect(waiting!.message.text).toContain('Olive Ófficer put you on the waiting list.');
+    expect(waiting!.message.html).toContain('Olive Ófficer put you on the waiting list.');
     // Booking oneself says nothing of the kind.
     const self = await t.user('staff', org.id);
     const s2 = await t.session({ startsAt: '2026-04-11T09:00:00.000Z', endsAt: '2026-04-11T10:00:00.000Z' });
