@@ -71,6 +71,37 @@ export const BookingSessionSummary = z.object({
   bookingEndsAt: z.string(),
   /** A cancelled session's reason, as its trainer gave it when cancelling (null: none given); left out while it is not cancelled. */
   cancelReason: z.string().nullable().optional(),
+  /**
+   * On a place (confirmed, offered or waiting) on a hybrid session not cancelled: the seats of
+   * the kind the place is not on, as its person could have them by changing to it (POST
+   * /api/bookings/{id}/seat), counted as the session list counts "free to you" (the counts
+   * stored on the session and its holds; server/bookings/availability.ts, freeFor). Left out
+   * on other places and sessions of one seat kind.
+   */
+  otherSeats: z
+    .object({
+      seat: SeatKind,
+      /**
+       * Free to the booking's person while seats held for organisations stay held: open seats
+       * plus their own organisation's unclaimed hold (what a change to this kind may take).
+       */
+      free: z.number().int(),
+      /**
+       * Empty seats more that are held for other organisations, so not free to the person
+       * until `holdsReleaseAt`; from then they are free to anyone (0: none).
+       */
+      heldForOthers: z.number().int(),
+      /** When held seats stop being held (shared/sessions.ts, heldSeatsReleasedAt). */
+      holdsReleaseAt: z.string(),
+      /**
+       * What a waiting place changed to a kind with a free seat gets: that seat at once,
+       * confirmed (`auto`, or once the session has begun), or offered to its person for
+       * `offerHoldMinutes` (never past the start) to accept (`offer`).
+       */
+      waitlistPolicy: z.enum(['auto', 'offer']),
+      offerHoldMinutes: z.number().int(),
+    })
+    .optional(),
 });
 
 /**

@@ -632,7 +632,14 @@ export async function moveSeat(trx: Trx, deps: Deps, bookingId: string, seat: Se
     if (current.status !== b.status) throw new AppError('not_offered', 'This offer has expired, so the seat goes to the next person in the queue and there is no seat to move.');
     b = current;
     const target = await seatState(trx, deps, s, seat);
-    if (freeFor(target, owner.org_id) <= 0) throw new AppError('conflict', `There is no free ${seatWord(seat)} seat to move ${owner.name} to.`);
+    if (freeFor(target, owner.org_id) <= 0) {
+      const mine = actorId === b.user_id;
+      // Those who run the session (Who is coming) are told which seat is full, and who.
+      if (by.manager && !mine) throw new AppError('conflict', `There is no free ${seatWord(seat)} seat to move ${owner.name} to.`);
+      // To the person, "you"; to their office, by name: that nothing changed, and what to do.
+      const kept = b.status === 'offered' ? `${mine ? 'you keep' : `${owner.name} keeps`} the ${seatWord(b.seat)} seat offered to ${mine ? 'you' : 'them'}` : `${mine ? 'you keep your' : `${owner.name} keeps their`} ${seatWord(b.seat)} seat`;
+      throw new AppError('conflict', `There is no free ${seatWord(seat)} seat for ${mine ? 'you' : owner.name} now, so ${kept}: nothing has changed. Check again later, as a seat may come free.`);
+    }
     holdOrg = claimsHold(target, owner.org_id) ? owner.org_id : null;
   }
   await repo.changeBooking(trx, b, { seat, hold_org_id: holdOrg, revision: b.revision + 1, updated_at: now });

@@ -4,7 +4,9 @@ import { alphabetical, lowerContains } from '../../db/like.js';
 import type { Database } from '../../db/schema.js';
 import type { AttendeeEntry, AttendeeList, AttendeesQuery, Booking, BookingEnding, OrgBookingsPage } from '../../shared/bookings.js';
 import { oneOf } from '../../db/prepared.js';
-import { queueEndsOf, queuePositions, visibleTo, type Viewer } from './repository.js';
+import { holdsOf, holdsReleaseAt, queueEndsOf, queuePositions, visibleTo, type HoldRow, type Viewer } from './repository.js';
+import { freeFor, type SeatState } from './availability.js';
+import type { SeatKind } from '../../db/schema.js';
 import { bookingHasTranscript } from '../live/repository.js';
 import { actingRole } from '../notifications/messages.js';
 
@@ -20,6 +22,8 @@ function bookingQuery(db: Q) {
       'b.id', 'b.session_id', 'b.user_id', 'b.seat', 'b.status', 'b.queue_seq', 'b.offer_expires_at', 'b.hold_org_id', 'b.created_at',
       'u.name as user_name', 'u.org_id as owner_org_id', 'u.disabled_at as owner_disabled_at', 'ho.name as held_for_name',
       's.title', 's.mode', 's.starts_at', 's.ends_at', 's.booking_ends_at', 's.time_zone', 's.venue', 's.status as session_status', 's.attendance_threshold', 's.cancelled_at as session_cancelled_at', 's.cancel_reason', 'b.cancelled_at',
+      // The seats of the other kind a place on a hybrid session could change to (otherSeatsOf): the counts stored on the session.
+      's.capacity_in_person', 's.capacity_online', 's.confirmed_in_person', 's.offered_in_person', 's.confirmed_online', 's.offered_online', 's.holds_release_at', 's.booking_closes_at', 's.waitlist_policy', 's.offer_hold_minutes',
       // In the same statement, however many bookings are listed: no query per booking.
       bookingHasTranscript('b.status', 'b.session_id').as('has_transcript'),
     ]);
@@ -29,8 +33,55 @@ type Row = Awaited<ReturnType<ReturnType<typeof bookingQuery>['execute']>>[numbe
 
 /** Rows to views, with the queue place of each waitlisted one and how each cancelled one ended. */
 async function toBookings(db: Q, rows: Row[]): Promise<Booking[]> {
-  const [positions, endings] = await Promise.all([queuePositions(db, rows.filter((r) => r.status === 'waitlisted').map((r) => ({ id: r.id, sessionId: r.session_id }))), endingsOf(db, rows)]);
-  return rows.map((r) => toBooking(r, positions, endings));
+  const [positions, endings, holds] = await Promise.all([queuePositions(db, rows.filter((r) => r.status === 'waitlisted').map((r) => ({ id: r.id, sessionId: r.session_id }))), endingsOf(db, rows), holdsOfChangeable(db, rows)]);
+  return rows.map((r) => toBooking(r, positions, endings, holds));
+}
+
+/** Statuses of a place whose seat kind may be changed (service.ts, moveSeat). */
+const CHANGEABLE: readonly string[] = ['confirmed', 'offered', 'waitlisted'];
+/** Whether a row is a place on a hybrid session whose seat kind may be changed: it carries `otherSeats`. */
+const changeable = (r: Row) => r.mode === 'hybrid' && r.session_status === 'scheduled' && CHANGEABLE.includes(r.status);
+
+/**
+ * The holds of the sessions of the places among `rows` that may change seat kind (changeable),
+ * by session: one statement per 500 such sessions (a page of bookings, never one per booking),
+ * none when there are none.
+ */
+async function holdsOfChangeable(db: Q, rows: Row[]): Promise<Map<string, HoldRow[]>> {
+  const out = new Map<string, HoldRow[]>();
+  const ids = [...new Set(rows.filter(changeable).map((r) => r.session_id))];
+  for (let i = 0; i < ids.length; i += ID_BATCH) {
+    for (const h of await holdsOf(db, ids.slice(i, i + ID_BATCH))) out.set(h.session_id, [...(out.get(h.session_id) ?? []), h]);
+  }
+  return out;
+}
+
+/**
+ * The seats of the kind a changeable place is not on, as its person could take them (see
+ * BookingSessionSummary `otherSeats`): by the seat rule (availability.ts, freeFor) over the
+ * counts stored on the session and its holds, as the session list counts them, for the held
+ * seats both while they stay held and once released (the page knows which by its clock).
+ */
+function otherSeatsOf(r: Row, holds: readonly HoldRow[]): NonNullable<Booking['session']['otherSeats']> {
+  const seat: SeatKind = r.seat === 'online' ? 'in_person' : 'online';
+  const [capacity, confirmed, offered] = seat === 'online' ? [r.capacity_online, r.confirmed_online, r.offered_online] : [r.capacity_in_person, r.confirmed_in_person, r.offered_in_person];
+  const state = (holdsActive: boolean): SeatState => ({
+    capacity: Number(capacity),
+    confirmed: Number(confirmed),
+    offered: Number(offered),
+    waitlisted: 0,
+    holds: holds.filter((h) => h.seat === seat).map((h) => ({ orgId: h.org_id, seats: Number(h.seats), claimed: Number(h.claimed) })),
+    holdsActive,
+  });
+  const free = freeFor(state(true), r.owner_org_id);
+  return {
+    seat,
+    free,
+    heldForOthers: freeFor(state(false), r.owner_org_id) - free,
+    holdsReleaseAt: holdsReleaseAt(r),
+    waitlistPolicy: r.waitlist_policy,
+    offerHoldMinutes: Number(r.offer_hold_minutes),
+  };
 }
 
 /**
@@ -162,7 +213,7 @@ function endingOf(r: Row, n: EndingNotice | undefined, expiredAt: string | undef
  */
 const withSession = (r: Row) => r.status === 'cancelled' && r.session_status === 'cancelled' && r.cancelled_at !== null && r.session_cancelled_at !== null && r.cancelled_at >= r.session_cancelled_at;
 
-function toBooking(r: Row, positions: Map<string, number>, endings: Map<string, BookingEnding>): Booking {
+function toBooking(r: Row, positions: Map<string, number>, endings: Map<string, BookingEnding>, holds: Map<string, HoldRow[]>): Booking {
   return {
     id: r.id,
     sessionId: r.session_id,
@@ -191,6 +242,7 @@ function toBooking(r: Row, positions: Map<string, number>, endings: Map<string, 
       queueEndsAt: queueEndsOf(r),
       bookingEndsAt: r.booking_ends_at,
       ...(r.session_status === 'cancelled' ? { cancelReason: r.cancel_reason } : {}),
+      ...(changeable(r) ? { otherSeats: otherSeatsOf(r, holds.get(r.session_id) ?? []) } : {}),
     },
   };
 }

@@ -102,10 +102,14 @@ describe('changing seat kind without cancelling', () => {
     await book(s.id, await t.user('staff'), 'online');
     const waiting = await t.user('staff');
     const w = await book(s.id, waiting, 'in_person');
-    for (const who of [asha, office]) {
+    // "You" to the person, by name to their office; nothing changed, and what to do (test/api/seat-change-free.test.ts).
+    for (const [who, message] of [
+      [asha, 'There is no free online seat for you now, so you keep your in-person seat: nothing has changed. Check again later, as a seat may come free.'],
+      [office, 'There is no free online seat for Asha Ahmed now, so Asha Ahmed keeps their in-person seat: nothing has changed. Check again later, as a seat may come free.'],
+    ] as const) {
       const res = await move(a.id, who, 'online');
       expect(res.status).toBe(409);
-      expect(res.json.error).toMatchObject({ code: 'conflict', message: 'There is no free online seat to move Asha Ahmed to.' });
+      expect(res.json.error).toMatchObject({ code: 'conflict', message });
     }
     expect(await placeOf(a.id, asha)).toMatchObject({ seat: 'in_person', status: 'confirmed' });
     expect(await placeOf(w.id, waiting)).toMatchObject({ seat: 'in_person', status: 'waitlisted', position: 1 });

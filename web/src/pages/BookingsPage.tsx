@@ -6,7 +6,7 @@ import { api } from '../api.js';
 import { AddToCalendar, JoinNow, TranscriptLink } from '../calendarLinks.js';
 import { Badge, ConfirmButton, DownloadAnchor, DownloadMessages, Fact, messageOf, PageHeading, Status, useApp, useDownloadLink, useFocusLater, When } from '../components.js';
 import { formatDateTime, formatLongDay, listOf, ordinal, seatLabel, statusLabel } from '../format.js';
-import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../load.js';
+import { ActionButton, ActionError, isTooSoon, Loaded, useAction, useLoad } from '../load.js';
 import { Link } from '../router.js';
 import { AttendedTable, attendedSummary } from '../accounts/AttendedTable.js';
 import { AfterSession } from '../feedback/FeedbackForm.js';
@@ -26,9 +26,10 @@ const otherSeat = (b: Booking): Booking['seat'] => (b.seat === 'online' ? 'in_pe
 const aSeat = (seat: Booking['seat']) => (seat === 'online' ? 'an online seat' : 'an in-person seat');
 
 /**
- * What a change of seat did, from the place as the server now has it (`next`): a seat of the
- * other kind, an offer kept while it moved, a turn kept in the other queue, or a queue place
- * that found a seat of the other kind free and took it at once.
+ * What a change of seat did, read from the place as the server now has it (`next`): a seat of
+ * the other kind, an offer kept while it moved, a turn kept in the other queue, or a queue place
+ * that found a seat of the other kind free and got it at once: confirmed, or offered until its
+ * expiry (the session's waitlist policy), which only its person may accept.
  */
 function seatChangedMessage(before: Booking, next: Booking, mine: boolean): string {
   const t = next.session.title;
@@ -37,9 +38,28 @@ function seatChangedMessage(before: Booking, next: Booking, mine: boolean): stri
     const place = next.position !== null ? `, ${ordinal(next.position)} in the queue` : '';
     return `${mine ? 'You are' : `${next.userName} is`} now waiting for ${seat} on “${t}”${place}. ${mine ? 'You keep your' : 'They keep their'} turn.`;
   }
+  if (next.status === 'offered' && before.status === 'waitlisted') {
+    const until = next.offerExpiresAt && formatDateTime(next.offerExpiresAt);
+    return mine
+      ? `You have been offered ${seat} on “${t}”: ${until ? `accept it by ${until}, or it goes to the next person` : 'accept it to keep it'}.`
+      : `${next.userName} has been offered ${seat} on “${t}”${until ? `, held for them until ${until}` : ''}: only they can accept it.`;
+  }
   if (next.status === 'offered') return `The seat offered to ${mine ? 'you' : next.userName} on “${t}” is now ${seat}${next.offerExpiresAt ? `, still held until ${formatDateTime(next.offerExpiresAt)}` : ''}.`;
-  if (before.status === 'waitlisted') return `${seat[0]!.toUpperCase()}${seat.slice(1)} was free on “${t}”, so ${mine ? 'you have' : `${next.userName} has`} it now: the booking is confirmed.`;
+  if (before.status === 'waitlisted') return `${mine ? 'You now have' : `${next.userName} now has`} ${seat} on “${t}”: ${mine ? 'your' : 'the'} booking is confirmed.`;
   return `${mine ? 'Your' : `${next.userName}’s`} place on “${t}” is now ${seat}.`;
+}
+
+/**
+ * Seats of the other kind a place on a hybrid session could change to, at `now` (ms by the
+ * server's clock), as its session summary counts them (`otherSeats`): `free` to its person, and
+ * how many more are held for other schools (free to them only once the holds are released).
+ * Null when the answer does not say (the change is then offered, and the server decides).
+ */
+function otherSeatsAt(b: Booking, now: number): { free: number; heldForOthers: number; heldUntil: string } | null {
+  const o = b.session.otherSeats;
+  if (!o || o.seat !== otherSeat(b)) return null;
+  const held = now < Date.parse(o.holdsReleaseAt);
+  return { free: held ? o.free : o.free + o.heldForOthers, heldForOthers: held ? o.heldForOthers : 0, heldUntil: o.holdsReleaseAt };
 }
 
 /** What the person can do with a booking, and what happened when they did (failures kept with a retry). */
@@ -176,7 +196,16 @@ function badgeWords(b: Booking, lapsed: boolean): string {
 }
 
 export function BookingDetails({ b, headingLevel, onChanged, onRefused, hideSessionFacts, note, lapseNoticeId }: { b: Booking; headingLevel: 3 | null; onChanged: (b: Booking, message: string) => void; onRefused: (b: Booking, refusal: unknown) => Promise<unknown> | unknown; hideSessionFacts?: boolean; note?: ComponentChildren; lapseNoticeId?: string }) {
-  const { action, doing, run } = useBookingActions(onChanged, onRefused);
+  const focusRefusal = useFocusLater();
+  // A refusal the page does not say in its own status (the booking page leaves it to the card)
+  // is said at the top of the card, just under that status, and takes focus, as a refusal said
+  // in the page's status does on My bookings and the session page.
+  const { action, doing, run } = useBookingActions(onChanged, async (refusedBooking, refusal) => {
+    const said = await onRefused(refusedBooking, refusal);
+    if (said !== true) focusRefusal(() => action.refusalRef.current, { force: true });
+    return said;
+  });
+  const refusalShown = action.refused || isTooSoon(action.error);
   const busy = action.busy;
   const { me } = useApp();
   const s = b.session;
@@ -187,13 +216,19 @@ export function BookingDetails({ b, headingLevel, onChanged, onRefused, hideSess
   // A cut-off before the end (bookingEndsAt): from then its person and their office may no longer change the seat.
   const cutOff = Date.parse(s.bookingEndsAt) < Date.parse(s.endsAt) ? Date.parse(s.bookingEndsAt) : null;
   // Renders again as the session ends (its queue moves until then: queueEndsAt), and at its cut-off, while the page is open.
-  const now = Math.max(useClockPast([Date.parse(s.endsAt), cutOff]), serverNow());
+  // And as held seats of the other kind are released (otherSeats), when they become free to anyone.
+  const now = Math.max(useClockPast([Date.parse(s.endsAt), cutOff, s.otherSeats ? Date.parse(s.otherSeats.holdsReleaseAt) : null]), serverNow());
   // A seat on a session that is over is not cancelled: its attendance is recorded instead.
   const ended = Date.parse(s.endsAt) <= now;
   // Booking has closed at the cut-off, which froze how many come in person and online: the
   // session's trainers (and administrators) may still move the place, until it ends.
   const seatsFrozen = cutOff !== null && cutOff <= now && me.role !== 'admin';
   const seatChangeable = s.mode === 'hybrid' && ACTIVE.has(b.status) && !lapsed && s.status !== 'cancelled' && !ended;
+  // A seat (or an offered one) moves only to a free seat of the other kind: with none free to
+  // its person, a line says so (and that the seat is kept) instead of offering the change. A
+  // place in the queue can always move: it keeps its turn in the other queue.
+  const others = seatChangeable ? otherSeatsAt(b, now) : null;
+  const noneFree = others !== null && others.free <= 0 && b.status !== 'waitlisted';
   useFocusOnFreeze(seatChangeable && seatsFrozen, s.bookingEndsAt, `booking-${b.id}-seats-frozen`);
   const lapsedNotice = b.status === 'offered' && b.offerExpiresAt && lapsed && (
     <p class="notice notice-warning" id={lapseNoticeId} tabIndex={lapseNoticeId ? -1 : undefined}>
@@ -207,6 +242,7 @@ export function BookingDetails({ b, headingLevel, onChanged, onRefused, hideSess
           <Link href={`/bookings/${b.id}`}>{s.title}</Link>
         </h3>
       )}
+      {refusalShown && <ActionError action={action} />}
       <p class="booking-status">
         <Badge tone={lapsed ? 'cancelled' : b.status}>{badgeWords(b, lapsed)}</Badge>
         {b.status === 'waitlisted' && b.position !== null && !ended && <span class="queue">{mineToAnswer ? 'You are' : `${b.userName} is`} {ordinal(b.position)} in the queue</span>}
@@ -257,7 +293,7 @@ export function BookingDetails({ b, headingLevel, onChanged, onRefused, hideSess
           <ConfirmButton label={busy && doing === 'cancel' ? 'Cancelling…' : 'Cancel booking'} question={`Cancel ${mineToAnswer ? 'your' : `${b.userName}’s`} booking for “${s.title}”? The seat will go to someone else.`} confirmLabel={mineToAnswer ? 'Yes, cancel my booking' : 'Yes, cancel the booking'} keepLabel={mineToAnswer ? 'Keep my booking' : 'Keep the booking'} busy={busy} onConfirm={() => void run(b, 'cancel')} />
         )}
         {/* A hybrid session's place changes room without being given up: its person or their office (as the session's trainers may). */}
-        {seatChangeable && !seatsFrozen && <ChangeSeatButton b={b} mine={mineToAnswer} busy={busy} changing={doing === 'seat'} onConfirm={() => void run(b, 'seat')} />}
+        {seatChangeable && !seatsFrozen && !noneFree && <ChangeSeatButton b={b} mine={mineToAnswer} busy={busy} changing={doing === 'seat'} free={others?.free ?? null} now={now} onConfirm={() => void run(b, 'seat')} />}
         {b.status === 'waitlisted' && s.status !== 'cancelled' && !ended && (
           <ConfirmButton label={busy && doing === 'leave' ? 'Leaving…' : 'Leave waitlist'} question={`Leave the waitlist for “${s.title}”? ${mineToAnswer ? 'You will lose your place' : `${b.userName} will lose their place`} in the queue.`} confirmLabel="Yes, leave the waitlist" keepLabel="Stay on the waitlist" busy={busy} onConfirm={() => void run(b, 'leave')} variant="secondary" />
         )}
@@ -267,8 +303,13 @@ export function BookingDetails({ b, headingLevel, onChanged, onRefused, hideSess
           The seat can no longer be changed here, because booking closed on {formatDateTime(s.bookingEndsAt)}. The session’s trainer can still move {mineToAnswer ? 'you' : b.userName} to {aSeat(otherSeat(b))}.
         </p>
       )}
+      {seatChangeable && !seatsFrozen && noneFree && (
+        <p id={`booking-${b.id}-none-free`} class="break">
+          {noneFreeLine(b, mineToAnswer, others)}
+        </p>
+      )}
       <AddToCalendar b={b} />
-      <ActionError action={action} />
+      {!refusalShown && <ActionError action={action} />}
       {b.status === 'attended' && mineToAnswer && <AfterSession b={b} level={headingLevel === 3 ? 4 : hideSessionFacts ? 3 : 2} />}
     </>
   );
@@ -291,22 +332,54 @@ function useFocusOnFreeze(frozen: boolean, closesAt: string, lineId: string) {
 }
 
 /**
- * "Change to an online seat" (or in-person) for a place on a hybrid session, asked first: a
- * seat left goes at once to whoever waits for one, so changing back may find none free; a
- * queue place keeps its turn. Refused when no seat of the other kind is free (said in words).
+ * Why a seat (or an offered one) on a hybrid session is not offered a change of kind: no seat of
+ * the other kind is free to its person now (those held for other schools said, with until when),
+ * so they keep theirs, and what to do: check again later.
  */
-function ChangeSeatButton({ b, mine, busy, changing, onConfirm }: { b: Booking; mine: boolean; busy: boolean; changing: boolean; onConfirm: () => void }) {
+function noneFreeLine(b: Booking, mine: boolean, others: { heldForOthers: number; heldUntil: string }): string {
+  const to = otherSeat(b) === 'online' ? 'online' : 'in-person';
+  const from = b.seat === 'online' ? 'online' : 'in-person';
+  const held = others.heldForOthers;
+  const heldNote = held > 0 ? ` (${held === 1 ? 'the 1 empty seat is held for another school' : `the ${held} empty seats are held for other schools`} until ${formatDateTime(others.heldUntil)})` : '';
+  const kept =
+    b.status === 'offered' ? `${mine ? 'you keep' : `${b.userName} keeps`} the ${from} seat offered to ${mine ? 'you' : 'them'}`
+    : `${mine ? 'you keep your' : `${b.userName} keeps their`} ${from} seat`;
+  return `No ${to} seats are free to ${mine ? 'you' : b.userName} now${heldNote}, so ${kept}. Check again later: one may come free.`;
+}
+
+/**
+ * "Change to an online seat" (or in-person) for a place on a hybrid session, asked first: a
+ * seat left goes at once to whoever waits for one, so changing back may find none free. A queue
+ * place changed to a kind with a seat free to its person (`free`, as its session summary counts
+ * it; null: not known) gets that seat at once, confirmed or offered for a time as the session's
+ * waitlist policy says, and the question says which; else it keeps its turn in the other queue.
+ * Refused when no seat of the other kind is free after all (taken meanwhile: said in words).
+ */
+function ChangeSeatButton({ b, mine, busy, changing, free, now, onConfirm }: { b: Booking; mine: boolean; busy: boolean; changing: boolean; free: number | null; now: number; onConfirm: () => void }) {
   const to = otherSeat(b);
   const [toWord, fromWord] = [to === 'online' ? 'online' : 'in-person', to === 'online' ? 'in-person' : 'online'];
   const text = `Change to ${aSeat(to)}`;
   const whose = mine ? 'your' : `${b.userName}’s`;
-  const question =
-    b.status === 'waitlisted'
-      ? `Wait for ${aSeat(to)} on “${b.session.title}” instead of ${aSeat(b.seat)}? ${mine ? 'You keep your' : `${b.userName} keeps their`} turn in the queue.`
-      : `Change ${whose} ${b.status === 'offered' ? 'offered ' : ''}seat on “${b.session.title}” to ${aSeat(to)}? The ${fromWord} seat goes at once to anyone waiting for one, so changing back may find no seat free.`;
+  const s = b.session;
+  const policy = s.otherSeats;
+  const seatFree = free !== null && free > 0;
+  let question: string;
+  if (b.status === 'waitlisted' && seatFree && policy) {
+    // As the server's queue gives it (promoteWaitlist): offered until the hold runs out, never past the start; confirmed once begun.
+    const offer = policy.waitlistPolicy === 'offer' && now < Date.parse(s.startsAt);
+    const until = offer ? formatDateTime(new Date(Math.min(now + policy.offerHoldMinutes * 60_000, Date.parse(s.startsAt))).toISOString()) : '';
+    const gets = offer
+      ? mine ? `It will be offered to you and held until ${until}: accept it by then, or it goes to the next person.` : `It will be offered to ${b.userName} and held for them until ${until}: only they can accept it.`
+      : mine ? 'You will have it at once, and your booking will be confirmed.' : `${b.userName} will have it at once, and the booking will be confirmed.`;
+    question = `${aSeat(to)[0]!.toUpperCase()}${aSeat(to).slice(1)} is free to ${mine ? 'you' : b.userName} on “${s.title}” now. Change to it, and leave the queue for ${aSeat(b.seat)}? ${gets}`;
+  } else if (b.status === 'waitlisted') {
+    question = `Wait for ${aSeat(to)} on “${s.title}” instead of ${aSeat(b.seat)}? ${mine ? 'You keep your' : `${b.userName} keeps their`} turn in the queue.`;
+  } else {
+    question = `Change ${whose} ${b.status === 'offered' ? 'offered ' : ''}seat on “${s.title}” to ${aSeat(to)}?${seatFree ? ` ${free === 1 ? 'One is' : `${free} are`} free to ${mine ? 'you' : b.userName} now.` : ''} The ${fromWord} seat goes at once to anyone waiting for one, so changing back may find no seat free.`;
+  }
   return (
     <ConfirmButton
-      label={`${text}: ${b.session.title}${mine ? '' : `, ${b.userName}`}`}
+      label={`${text}: ${s.title}${mine ? '' : `, ${b.userName}`}`}
       text={text}
       busyText={changing ? 'Changing…' : undefined}
       question={question}
