@@ -197,7 +197,7 @@ export function calendarRoutes(deps: Deps) {
       method: 'get',
       path: '/orgs/{id}/bookings.csv',
       tags: ['calendar'],
-      summary: 'Every booking of the organisation’s staff (a trust’s or local authority’s: its own staff’s and its schools’, each row naming the person’s school) overlapping from/to, as a spreadsheet (UTF-8 CSV for Excel; seat, mode, status and audience as the API’s codes (`in_person`, `confirmed`, `programme`), which integrations read by column and value; its office staff, admin)',
+      summary: 'Every booking of the organisation’s staff (a trust’s or local authority’s: its own staff’s and its schools’, each row naming the person’s school) overlapping from/to, as a spreadsheet (UTF-8 CSV for Excel; seat, mode, status and audience as the API’s codes (`in_person`, `confirmed`, `programme`), which integrations read by column and value, then how each cancelled place ended (`how it ended`, in My bookings’ words) and the mode, seat and audience in words; its office staff, admin)',
       request: { params: Params, query: ExportQuery },
       responses: { 200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } } },
     }),

@@ -14,6 +14,7 @@ import { findOrg, findUserById } from '../accounts/repository.js';
 import { audienceLabels, queuePositions, viewerFor } from '../bookings/repository.js';
 import type { BookingStatus } from '../../db/schema.js';
 import { mayActFor } from '../bookings/service.js';
+import { READABLE_COLUMNS, readableCells } from '../bookings/bookings-csv.js';
 import { orgAndSchoolsFor, orgsActableBy } from '../accounts/acting.js';
 import { AppError } from '../errors.js';
 import { calendarHead, calendarTail, renderEvents, renderInvite, renderPublishedBooking, type FeedRow } from './ics.js';
@@ -415,14 +416,16 @@ export function streamCalendar(
   );
 }
 
-export const CSV_COLUMNS = ['name', 'email', 'session title', 'start', 'end', 'time zone', 'mode', 'seat', 'venue', 'status', 'waitlist position', 'booked at', 'audience', 'organisation'];
+export const CSV_COLUMNS = ['name', 'email', 'session title', 'start', 'end', 'time zone', 'mode', 'seat', 'venue', 'status', 'waitlist position', 'booked at', 'audience', 'organisation', ...READABLE_COLUMNS];
 
 /**
  * Every booking (history included) of an organisation's staff (`scope`, see exportScope: a
  * trust's and its schools') overlapping the range, as CSV. Its columns keep their order and
  * their values the codes the API uses (mode, seat, status, audience), for spreadsheets and
- * integrations that read them by place or value; each person's organisation is a last column,
- * added after. An online seat has no venue, even on a hybrid session: the person joins online.
+ * integrations that read them by place or value; each person's organisation is a column added
+ * after, then (bookings-csv.ts) how a cancelled place ended, in My bookings' words, and the
+ * mode, seat and audience in words. An online seat has no venue, even on a hybrid session: the
+ * person joins online.
  */
 export function streamBookingsCsv(deps: Deps, scope: repo.Scope, filter: repo.RowFilter): ReadableStream<Uint8Array> {
   const head = writeCsv([CSV_COLUMNS], { bom: true });
@@ -438,6 +441,7 @@ export function streamBookingsCsv(deps: Deps, scope: repo.Scope, filter: repo.Ro
         lapsedOffers(deps, rows.filter((r) => r.status === 'offered').map((r) => r.bookingId)),
         repo.orgNames(deps.db, [...new Set(rows.map((r) => r.userOrgId).filter((id): id is string => id !== null))]),
       ]);
+      const readable = await readableCells(deps.db, rows, lapsed);
       return writeCsv(
         rows.map((r) => [
           r.userName,
@@ -454,6 +458,7 @@ export function streamBookingsCsv(deps: Deps, scope: repo.Scope, filter: repo.Ro
           localDateTime(r.bookedAt, r.timeZone),
           audiences.get(r.sessionId) ?? 'programme',
           (r.userOrgId && orgs.get(r.userOrgId)) ?? '',
+          ...(readable.get(r.bookingId) ?? []),
         ]),
       );
     },

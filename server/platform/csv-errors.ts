@@ -5,12 +5,21 @@
  */
 import { CsvError } from 'csv-parse/sync';
 
+/**
+ * How to write a value with a double quote in it (a name pasted as `=HYPERLINK("…")`, a
+ * nickname in quotes), as CSV itself has it (RFC 4180): said with every problem of quoting.
+ */
+export const QUOTING_RULE = 'a value containing double quotes, commas or line breaks must be wrapped in double quotes, with each double quote inside it written twice ("")';
+
 const REASONS: Record<string, string> = {
-  CSV_RECORD_INCONSISTENT_FIELDS_LENGTH: 'a row has a different number of columns from the header row',
-  CSV_RECORD_INCONSISTENT_COLUMNS: 'a row has a different number of columns from the header row',
-  CSV_QUOTE_NOT_CLOSED: 'a quoted value is never closed (a " is missing)',
-  CSV_INVALID_CLOSING_QUOTE: 'a quoted value has text straight after its closing "',
-  CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: 'a quoted value has text straight after its closing "',
+  CSV_RECORD_INCONSISTENT_FIELDS_LENGTH: `a row has a different number of columns from the header row (${QUOTING_RULE})`,
+  CSV_RECORD_INCONSISTENT_COLUMNS: `a row has a different number of columns from the header row (${QUOTING_RULE})`,
+  CSV_QUOTE_NOT_CLOSED: `a quoted value is never closed (a " is missing): ${QUOTING_RULE}`,
+  CSV_INVALID_CLOSING_QUOTE: `a quoted value has text straight after its closing ": ${QUOTING_RULE}`,
+  CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: `a quoted value has text straight after its closing ": ${QUOTING_RULE}`,
+  // A " in a value that does not start with one (csv-parse's code has no CSV_ prefix).
+  INVALID_OPENING_QUOTE: `a value has a double quote (") in it but is not wrapped in double quotes: ${QUOTING_RULE}`,
+  CSV_INVALID_OPENING_QUOTE: `a value has a double quote (") in it but is not wrapped in double quotes: ${QUOTING_RULE}`,
   CSV_MAX_RECORD_SIZE: 'a row is far too long',
   CSV_OPTION_COLUMNS_MISSING_NAME: 'the header row has an empty column name',
   CSV_INVALID_COLUMN_MAPPING: 'the header row names a column twice or has an empty column name',

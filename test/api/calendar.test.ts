@@ -617,7 +617,7 @@ describe('office exports', () => {
     expect(res.text.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
     const { parse } = await import('csv-parse/sync');
     const rows = parse(res.text, { bom: true, columns: true, record_delimiter: '\r\n' }) as Record<string, string>[];
-    expect(Object.keys(rows[0]!)).toEqual(['name', 'email', 'session title', 'start', 'end', 'time zone', 'mode', 'seat', 'venue', 'status', 'waitlist position', 'booked at', 'audience', 'organisation']);
+    expect(Object.keys(rows[0]!)).toEqual(['name', 'email', 'session title', 'start', 'end', 'time zone', 'mode', 'seat', 'venue', 'status', 'waitlist position', 'booked at', 'audience', 'organisation', 'how it ended', 'mode (in words)', 'seat (in words)', 'audience (in words)']);
     expect(rows).toHaveLength(4);
     expect(rows.map((r) => r.name)).not.toContain('Outsider');
     const byName = new Map(rows.map((r) => [`${r.name}|${r['session title']}`, r]));

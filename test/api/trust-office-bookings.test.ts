@@ -85,7 +85,7 @@ describe('a trust office with the trust chosen', () => {
     const csv = await t.request('GET', `/api/orgs/${w.trust.id}/bookings.csv?from=2026-03-01`, { as: w.tess });
     expect(csv.status, csv.text).toBe(200);
     const rows = csvRows(csv.text);
-    expect(Object.keys(rows[0]!)).toEqual(['name', 'email', 'session title', 'start', 'end', 'time zone', 'mode', 'seat', 'venue', 'status', 'waitlist position', 'booked at', 'audience', 'organisation']);
+    expect(Object.keys(rows[0]!)).toEqual(['name', 'email', 'session title', 'start', 'end', 'time zone', 'mode', 'seat', 'venue', 'status', 'waitlist position', 'booked at', 'audience', 'organisation', 'how it ended', 'mode (in words)', 'seat (in words)', 'audience (in words)']);
     expect(rows.map((r) => [r.name, r.organisation, r['session title']]).sort()).toEqual([
       ['Amy Primary', 'Riverside Primary School', 'Autism awareness'],
       ['Amy Primary', 'Riverside Primary School', 'Makaton basics'],

@@ -76,8 +76,8 @@ describe.skipIf(!browserAvailable)('a trust office', () => {
     await checkPage(page, 'export, the trust chosen (320 px)');
     const [csv] = await Promise.all([page.waitForEvent('download'), activate(page, 'Download spreadsheet (CSV)')]);
     const lines = (await text(csv)).replace(/^\uFEFF/, '').trim().split('\r\n');
-    expect(lines[0]).toBe('name,email,session title,start,end,time zone,mode,seat,venue,status,waitlist position,booked at,audience,organisation');
-    expect(lines.slice(1).map((l) => [l.split(',')[0]!, l.split(',').at(-1)!]).sort()).toEqual([
+    expect(lines[0]).toBe('name,email,session title,start,end,time zone,mode,seat,venue,status,waitlist position,booked at,audience,organisation,how it ended,mode (in words),seat (in words),audience (in words)');
+    expect(lines.slice(1).map((l) => [l.split(',')[0]!, l.split(',')[13]!]).sort()).toEqual([
       ['Amy Primary', 'Riverside Primary School'],
       ['Cat Hilltop', 'Hilltop Academy'],
       ['Tess Office', 'Riverside Learning Trust'],

@@ -10,7 +10,7 @@ import { Loaded, useLoad } from '../load.js';
 import { formatDate, formatTimeRange, ordinal, plural, seatLabel, statusLabel, dayInEngland } from '../format.js';
 import { Link, navigate } from '../router.js';
 import { OfficeOrgGate, SchoolForm, staffWords, type Org } from '../orgs.js';
-import { offerExpiry, offerLapsedAt, useClockPast } from './BookingsPage.js';
+import { EndingNote, offerExpiry, offerLapsedAt, useClockPast } from './BookingsPage.js';
 
 /**
  * An office page about one organisation: the person's own, or (`?org=`) another they book
@@ -140,6 +140,17 @@ function orgBookingsCountText({ page, shown, total, live, cancelled }: { page: n
 }
 
 /**
+ * The status a cancelled offer's badge says, as My bookings says it (BookingsPage.tsx): one
+ * that ran out (or is running out in view, `lapsed`) is "Offer expired", one turned down
+ * "Offer declined"; undefined for every other booking (its status in words).
+ */
+function endedWords(b: { lapsed: boolean; ending?: { how: string } | null }): string | undefined {
+  if (b.lapsed || b.ending?.how === 'offer_expired') return 'Offer expired';
+  if (b.ending?.how === 'offer_declined') return 'Offer declined';
+  return undefined;
+}
+
+/**
  * Office staff: the bookings of their organisation's staff, by session, 100 a page (the range
  * and page kept in the address, `?from=&to=&org=&page=`). The page stays mounted while its
  * pages turn (routed with a key of its path), so turning one moves focus to the count.
@@ -257,7 +268,7 @@ export function OrgBookingsPage({ orgId, orgs = [] }: { orgId: string; orgs?: Or
                       </td>
                       <td data-label="Seat">{seatLabel[b.seat]}</td>
                       <td data-label="Status">
-                        <Badge tone={b.status}>{b.lapsed ? 'Offer expired' : statusLabel[b.status]}</Badge>
+                        <Badge tone={b.status}>{endedWords(b) ?? statusLabel[b.status]}</Badge>
                         {b.status === 'waitlisted' && b.position !== null && <> {ordinal(b.position)} in queue</>}
                         {b.status === 'confirmed' && b.heldFor && <> (a seat held for {holder(b)})</>}
                         {b.session.status === 'cancelled' && <> (session cancelled)</>}{' '}
@@ -265,6 +276,8 @@ export function OrgBookingsPage({ orgId, orgs = [] }: { orgId: string; orgs?: Or
                         <Link href={`/bookings/${b.id}?${new URLSearchParams({ back: pageUrl(shown.page) })}`}>
                           Manage<span class="visually-hidden"> the booking of {b.userName} for {b.session.title}</span>
                         </Link>
+                        {/* How a cancelled place ended, in the words of the person's own My bookings. */}
+                        {b.status === 'cancelled' && <EndingNote b={b} mine={b.userId === me.id} />}
                       </td>
                     </tr>
                   ))}
