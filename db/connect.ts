@@ -8,7 +8,7 @@ import { Worker } from 'node:worker_threads';
 import path from 'node:path';
 import type pg from 'pg';
 import { Kysely, Migrator, PostgresDialect, type LogConfig } from 'kysely';
-import { sendBeginWithFirstStatement } from './pg-begin.js';
+import { sendControlWithStatements } from './pg-round-trips.js';
 import { keepStatementPlans } from './pg-statements.js';
 import { PAGE_CACHE, ResilientSqliteDialect, type SqliteOptions } from './sqlite.js';
 import type { Database } from './schema.js';
@@ -138,7 +138,7 @@ export function openPostgres(url: string, opts: number | PostgresOptions = {}): 
   pool.on('connect', (client) => client.on('error', (e) => onIdleError?.(e)));
   // First the BEGIN deferral, so that it wraps the connection's own query and the plan
   // keeping (which names statements) wraps it.
-  sendBeginWithFirstStatement(pool, pgDriver().Query);
+  sendControlWithStatements(pool, pgDriver().Query);
   if (keepPlans) keepStatementPlans(pool);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log });
   return { db, kind: 'postgres', close: () => db.destroy() };

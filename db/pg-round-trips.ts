@@ -1,5 +1,6 @@
 /**
- * A transaction's BEGIN travels with its first statement, in one round trip.
+ * A transaction's BEGIN travels with its first statement, and (when the caller asks) its
+ * COMMIT with its last: two round trips fewer per transaction.
  *
  * node-postgres sends a statement only once the one before has been answered, so a
  * transaction of n statements costs n + 2 round trips (BEGIN and COMMIT are statements too).
@@ -7,77 +8,126 @@
  * other process and waits for its turn, so a round trip saved is worth more than its own CPU
  * (README, "Where the time still goes": a booking batch made five, the floor one).
  *
- * So BEGIN is not sent when asked for: it is answered at once, and sent in front of the
- * transaction's first statement, both before one Sync in PostgreSQL's extended protocol
- * (Parse/Bind/Execute of `begin`, then the statement's own messages, then Sync). The server
- * runs them in order; if BEGIN failed the statement would not run at all (everything up to
- * Sync is skipped after an error), so the statement can never run outside the transaction
- * it was meant for. A statement that has no parameters may be several statements in one text
- * (the simple protocol allows that, the extended one does not), so BEGIN goes ahead alone
- * before such a text, as before, except a savepoint; COMMIT or ROLLBACK straight after BEGIN
- * (a transaction that did nothing) sends nothing at all.
+ * - BEGIN is not sent when asked for: it is answered at once, and sent in front of the
+ *   transaction's first statement, both before one Sync in PostgreSQL's extended protocol
+ *   (Parse/Bind/Execute of `begin`, then the statement's own messages, then Sync). The server
+ *   runs them in order; if BEGIN failed the statement would not run at all (everything up to
+ *   Sync is skipped after an error), so the statement can never run outside the transaction
+ *   it was meant for. A statement that has no parameters may be several statements in one
+ *   text (the simple protocol allows that, the extended one does not), so BEGIN goes ahead
+ *   alone before such a text, as before, except a savepoint; COMMIT or ROLLBACK straight after
+ *   BEGIN (a transaction that did nothing) sends nothing at all.
+ * - A statement whose text starts with AND_COMMIT (`WriteBatch.flush({ andCommit: true })`)
+ *   is the transaction's last: COMMIT's messages follow its own, before the one Sync. If the
+ *   statement fails, COMMIT is skipped with it and the transaction is rolled back as usual;
+ *   if COMMIT fails, the statement's call fails with its error (nothing was committed). The
+ *   COMMIT the caller then asks for is answered at once. Anything else asked of the
+ *   transaction after that is refused with an error, never run outside it.
  *
- * Per connection; a connection given back to the pool with its BEGIN still unsent forgets it,
- * so it can never open a transaction for the next borrower.
+ * Per connection; a connection given back to the pool forgets what it was waiting to send,
+ * so it can never open (or claim to have committed) a transaction for the next borrower.
  */
 import type pg from 'pg';
 
+/** Starts the text of a transaction's last statement, to send its COMMIT with it (see above). */
+export const AND_COMMIT = '/* and commit */ ';
+
 const BEGIN = /^\s*begin\s*;?\s*$/i;
 const ENDS = /^\s*(commit|end|rollback)\s*;?\s*$/i;
+const ROLLBACK = /^\s*rollback\s*;?\s*$/i;
 const SAVEPOINT = /^\s*(savepoint|release|rollback\s+to)\s+\w+\s*$/i;
 
 type QueryConfig = { text?: string; name?: string; values?: unknown[]; queryMode?: string };
 type QueryFn = (text: unknown, values?: unknown) => Promise<pg.QueryResult>;
+type Callback = (e: Error | null, r: pg.QueryResult) => void;
 /** The parts of node-postgres's connection that send protocol messages. */
 interface Wire {
   parse(q: { text: string; name?: string }): void;
   bind(c: { portal?: string; statement?: string; values?: unknown[] }): void;
-  execute(c: { portal?: string }): void;
+  execute(c: { portal?: string; rows?: number }): void;
+  sync(): void;
+}
+/** node-postgres's Query, as far as this subclass uses it. */
+interface QueryInternals {
+  portal: string;
+  prepare(wire: Wire): void;
+  handleCommandComplete(msg: unknown, wire: Wire): void;
 }
 
 const answered = (command: string): pg.QueryResult => ({ command, rowCount: null, oid: 0, rows: [], fields: [] });
+const sendUnnamed = (wire: Wire, text: string) => {
+  wire.parse({ text });
+  wire.bind({});
+  wire.execute({});
+};
 
-/** Sends BEGIN with each transaction's first statement on every connection the pool opens. */
-export function sendBeginWithFirstStatement(pool: pg.Pool, Query: typeof pg.Query): void {
-  /** A statement whose messages follow BEGIN's, before the one Sync; BEGIN's own answer is not the caller's. */
-  class AfterBegin extends (Query as unknown as new (config: QueryConfig, values: undefined, callback: (e: Error | null, r: pg.QueryResult) => void) => object) {
-    #begun = false;
+/** Sends BEGIN with each transaction's first statement, and COMMIT with a last one marked AND_COMMIT, on every connection the pool opens. */
+export function sendControlWithStatements(pool: pg.Pool, Query: typeof pg.Query): void {
+  const base = Query.prototype as unknown as QueryInternals;
+  /** A statement with BEGIN's messages before its own, COMMIT's after, or both, before the one Sync; their answers are not the caller's. */
+  class WithControl extends (Query as unknown as new (config: QueryConfig, values: undefined, callback: Callback) => object) {
+    #completes = 0;
+    constructor(
+      config: QueryConfig,
+      callback: Callback,
+      readonly begin: boolean,
+      readonly commit: boolean,
+    ) {
+      super({ ...config, queryMode: 'extended' }, undefined, callback);
+    }
     prepare(wire: Wire) {
-      wire.parse({ text: 'begin' });
-      wire.bind({});
-      wire.execute({});
-      (Query.prototype as unknown as { prepare(w: Wire): void }).prepare.call(this, wire);
+      if (this.begin) sendUnnamed(wire, 'begin');
+      base.prepare.call(this, wire);
+    }
+    // node-postgres sends a statement's Execute and then its Sync here (no row limit is ever set).
+    _getRows(wire: Wire) {
+      wire.execute({ portal: (this as unknown as QueryInternals).portal });
+      if (this.commit) sendUnnamed(wire, 'commit');
+      wire.sync();
     }
     handleCommandComplete(msg: unknown, wire: Wire) {
-      if (!this.#begun) {
-        this.#begun = true;
-        return;
-      }
-      (Query.prototype as unknown as { handleCommandComplete(m: unknown, w: Wire): void }).handleCommandComplete.call(this, msg, wire);
+      const n = ++this.#completes;
+      if (this.begin && n === 1) return; // BEGIN's
+      if (this.commit && n === (this.begin ? 3 : 2)) return; // COMMIT's
+      base.handleCommandComplete.call(this, msg, wire);
     }
   }
 
-  const pending = new WeakSet<pg.PoolClient>();
-  pool.on('release', (_e: unknown, client: pg.PoolClient) => pending.delete(client));
+  const state = new WeakMap<pg.PoolClient, 'begin pending' | 'committed'>();
+  pool.on('release', (_e: unknown, client: pg.PoolClient) => state.delete(client));
   pool.on('connect', (client) => {
     const query = client.query.bind(client) as QueryFn;
-    (client as unknown as { query: QueryFn }).query = (text: unknown, values?: unknown) => {
+    const send = (config: QueryConfig, begin: boolean, commit: boolean) =>
+      new Promise<pg.QueryResult>((resolve, reject) => {
+        void query(new WithControl(config, (e, r) => (e ? reject(e) : resolve(r)), begin, commit));
+      });
+    (client as unknown as { query: QueryFn }).query = async (text: unknown, values?: unknown) => {
       const config: QueryConfig | null = typeof text === 'string' ? { text, values: Array.isArray(values) ? values : undefined } : typeof text === 'object' && text && !('submit' in text) ? (text as QueryConfig) : null;
       const sql = config?.text ?? '';
       const noValues = !config?.values || config.values.length === 0;
-      if (config && noValues && !config.name && BEGIN.test(sql)) {
-        if (pending.has(client)) return query(text, values); // a second BEGIN: let PostgreSQL say so
-        pending.add(client);
-        return Promise.resolve(answered('BEGIN'));
+      const control = config !== null && noValues && !config.name;
+      const now = state.get(client);
+      if (now === 'committed') {
+        state.delete(client);
+        if (control && ENDS.test(sql) && !ROLLBACK.test(sql)) return answered('COMMIT');
+        throw new Error('This transaction was committed with its last statement: nothing more can be done in it.');
       }
-      if (!pending.has(client)) return query(text, values);
-      pending.delete(client);
-      if (config && noValues && ENDS.test(sql)) return Promise.resolve(answered(/^\s*rollback/i.test(sql) ? 'ROLLBACK' : 'COMMIT'));
-      if (!config || (noValues && !SAVEPOINT.test(sql))) return query('begin').then(() => query(text, values));
-      return new Promise<pg.QueryResult>((resolve, reject) => {
-        const q = new AfterBegin({ ...config, queryMode: 'extended' }, undefined, (e, r) => (e ? reject(e) : resolve(r)));
-        void query(q);
-      });
+      if (control && BEGIN.test(sql) && now !== 'begin pending') {
+        state.set(client, 'begin pending');
+        return answered('BEGIN');
+      }
+      const commit = config !== null && sql.startsWith(AND_COMMIT);
+      if (now !== 'begin pending' && !commit) return query(text, values);
+      const begin = now === 'begin pending';
+      state.delete(client);
+      if (begin && control && ENDS.test(sql)) return answered(ROLLBACK.test(sql) ? 'ROLLBACK' : 'COMMIT');
+      if (!config || (noValues && !SAVEPOINT.test(sql) && !commit)) {
+        await query('begin');
+        return query(text, values);
+      }
+      const result = await send(config, begin, commit);
+      if (commit) state.set(client, 'committed');
+      return result;
     };
   });
 }

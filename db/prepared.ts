@@ -8,6 +8,7 @@
  */
 import { CompiledQuery, SqliteAdapter, sql, type Compilable, type Kysely, type OnConflictBuilder, type OperationNodeSource, type QueryResult, type RawBuilder, type SqlBool, type Transaction } from 'kysely';
 import type { DbKind } from './connect.js';
+import { AND_COMMIT } from './pg-round-trips.js';
 import type { Database } from './schema.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
@@ -212,11 +213,18 @@ export class WriteBatch {
     else this.#waiting.push(statement);
   }
 
-  async flush(): Promise<void> {
+  /**
+   * Sends what is waiting. `andCommit`: these are the transaction's last writes, and on
+   * PostgreSQL its COMMIT goes with them, in the same round trip (db/pg-round-trips.ts): once
+   * this resolves the transaction has committed, and nothing more may be asked of it (its
+   * own COMMIT is then answered at once). SQLite commits as usual, when the transaction ends.
+   */
+  async flush({ andCommit = false }: { andCommit?: boolean } = {}): Promise<void> {
     const waiting = this.#waiting.splice(0).map((q) => (isCompiled(q) ? q : sql`${q}`.compile(this.trx)));
     if (waiting.length === 0) return;
+    const mark = andCommit ? AND_COMMIT : '';
     if (waiting.length === 1) {
-      await this.trx.executeQuery(waiting[0]!);
+      await this.trx.executeQuery(CompiledQuery.raw(mark + waiting[0]!.sql, [...waiting[0]!.parameters]));
       return;
     }
     const parameters: unknown[] = [];
@@ -225,7 +233,7 @@ export class WriteBatch {
       parameters.push(...q.parameters);
       return text;
     });
-    await this.trx.executeQuery(CompiledQuery.raw(`with ${parts.join(', ')} select 1`, parameters));
+    await this.trx.executeQuery(CompiledQuery.raw(`${mark}with ${parts.join(', ')} select 1`, parameters));
   }
 }
 

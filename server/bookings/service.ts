@@ -287,11 +287,13 @@ export async function bookMany(trx: Trx, deps: Deps, requests: BookRequest[]): P
   for (const row of rows) deltas.change(undefined, row);
   await deltas.apply(trx, writes);
   await enqueueForNew(writes, deps, notices);
-  await writes.flush();
   for (const { r, i } of open) {
     const answer = answers[i]!;
-    if (r.idempotencyKey && 'results' in answer) await idempotencyStore.recordOutcome(trx, r.actor.id, r.idempotencyKey, JSON.stringify(answer.results));
+    if (r.idempotencyKey && 'results' in answer) await writes.add(idempotencyStore.outcomeRecord(trx, r.actor.id, r.idempotencyKey, JSON.stringify(answer.results)));
   }
+  // The batch's last writes: on PostgreSQL its COMMIT goes with them (one round trip fewer), so
+  // nothing may follow them in this transaction (GroupCommit commits it straight after).
+  await writes.flush({ andCommit: true });
   return answers as BookAnswer[];
 }
 

@@ -75,9 +75,9 @@ export async function recordedOutcomes(trx: Q, userId: string, keys: readonly st
   return new Map(rows.map((r) => [r.key, r.outcome!]));
 }
 
-/** Records, in the transaction that made it, what a request under `key` committed. */
-export async function recordOutcome(trx: Transaction<Database>, userId: string, key: string, outcome: string) {
-  await trx.updateTable('idempotency_keys').set({ outcome }).where('user_id', '=', userId).where('key', '=', key).execute();
+/** The write that records, in the transaction that made it, what a request under `key` committed (for its WriteBatch: db/prepared.ts). */
+export function outcomeRecord(trx: Transaction<Database>, userId: string, key: string, outcome: string) {
+  return trx.updateTable('idempotency_keys').set({ outcome }).where('user_id', '=', userId).where('key', '=', key);
 }
 
 /** Drops keys past their 24 hours. */

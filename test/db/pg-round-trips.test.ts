@@ -1,12 +1,14 @@
 /**
- * A transaction's BEGIN travels with its first statement (db/pg-begin.ts): one round trip
- * fewer per transaction, and the statement still never runs outside its transaction.
+ * A transaction's BEGIN travels with its first statement, and its COMMIT with a last one
+ * marked so (db/pg-round-trips.ts): round trips fewer per transaction, and a statement still
+ * never runs outside its transaction, nor is a failed commit taken for a committed one.
  */
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openPostgres, type Db } from '../../db/connect.js';
-import { sendBeginWithFirstStatement } from '../../db/pg-begin.js';
+import { AND_COMMIT, sendControlWithStatements } from '../../db/pg-round-trips.js';
+import { WriteBatch } from '../../db/prepared.js';
 import { createPgDatabase } from '../helpers.js';
 
 const made = await createPgDatabase();
@@ -20,13 +22,13 @@ describe.skipIf(skip !== null)('BEGIN sent with the first statement (PostgreSQL)
   beforeAll(async () => {
     // One connection, so each test borrows the same one again.
     pool = new pg.Pool({ connectionString: url, max: 1 });
-    sendBeginWithFirstStatement(pool, pg.Query);
+    sendControlWithStatements(pool, pg.Query);
     other = new pg.Client({ connectionString: url });
     await other.connect();
     await other.query('create table seats (id int primary key, taken_by text)');
   });
   beforeEach(async () => {
-    await other.query('truncate seats');
+    await other.query('truncate seats cascade');
     await other.query("insert into seats values (1, null), (2, null)");
   });
   afterAll(async () => {
@@ -142,6 +144,53 @@ describe.skipIf(skip !== null)('BEGIN sent with the first statement (PostgreSQL)
     }
   });
 
+  it('a last statement marked AND_COMMIT takes the COMMIT with it: committed once it is answered, its COMMIT then answered at once', async () => {
+    const client = await pool.connect();
+    try {
+      const { trips } = await roundTrips(client, async () => {
+        await client.query('begin', []);
+        await client.query('update seats set taken_by = $1 where id = $2', ['Ada', 1]);
+        const last = await client.query(`${AND_COMMIT}update seats set taken_by = $1 where id = $2`, ['Grace', 2]);
+        expect(last.rowCount).toBe(1);
+        // Committed already: another connection sees both writes before COMMIT is asked for.
+        expect((await other.query('select taken_by from seats order by id')).rows).toEqual([{ taken_by: 'Ada' }, { taken_by: 'Grace' }]);
+        expect((await client.query('commit', [])).command).toBe('COMMIT');
+      });
+      expect(trips).toBe(2); // BEGIN with the first write, the last write with COMMIT: four before
+      // Outside any transaction again.
+      expect((await client.query('select now() = statement_timestamp() as alone', [])).rows).toEqual([{ alone: true }]);
+    } finally {
+      client.release();
+    }
+  });
+
+  it('a marked statement that fails commits nothing; a COMMIT that fails fails the statement; nothing is ever run after a commit', async () => {
+    const client = await pool.connect();
+    try {
+      await client.query('begin', []);
+      await client.query('update seats set taken_by = $1 where id = $2', ['Kit', 1]);
+      await expect(client.query(`${AND_COMMIT}insert into seats values ($1, $2)`, [2, 'twice'])).rejects.toThrow(/duplicate key/);
+      await client.query('rollback', []);
+      expect((await other.query('select taken_by from seats order by id')).rows).toEqual([{ taken_by: null }, { taken_by: null }]);
+
+      // A check deferred to the commit: the statement runs, the COMMIT refuses, nothing is kept.
+      await other.query('create table if not exists pairs (id int primary key, partner int references seats (id) deferrable initially deferred)');
+      await client.query('begin', []);
+      await expect(client.query(`${AND_COMMIT}insert into pairs values ($1, $2)`, [1, 99])).rejects.toThrow(/foreign key/);
+      await client.query('rollback', []);
+      expect((await other.query('select count(*)::int as n from pairs')).rows).toEqual([{ n: 0 }]);
+
+      // After a statement that committed, anything but COMMIT is refused, not run outside the transaction.
+      await client.query('begin', []);
+      await client.query(`${AND_COMMIT}update seats set taken_by = $1 where id = $2`, ['Lin', 1]);
+      await expect(client.query('update seats set taken_by = $1 where id = $2', ['Mo', 2])).rejects.toThrow(/committed with its last statement/);
+      expect((await other.query('select taken_by from seats order by id')).rows).toEqual([{ taken_by: 'Lin' }, { taken_by: null }]);
+      expect((await client.query('select $1::int as n', [7])).rows).toEqual([{ n: 7 }]);
+    } finally {
+      client.release();
+    }
+  });
+
   describe('through Kysely, with statement plans kept', () => {
     let h: Db;
     beforeAll(() => {
@@ -165,6 +214,28 @@ describe.skipIf(skip !== null)('BEGIN sent with the first statement (PostgreSQL)
           }),
         ).rejects.toThrow('changed my mind');
         expect((await other.query('select taken_by from seats order by id')).rows).toEqual([{ taken_by: `Ada ${round}` }, { taken_by: `Grace ${round}` }]);
+      }
+    });
+
+    it('a WriteBatch flushed with its COMMIT commits its writes, in one transaction; one that fails commits none', async () => {
+      for (let round = 0; round < 3; round++) {
+        await h.db.transaction().execute(async (trx) => {
+          const writes = new WriteBatch(trx, 'postgres');
+          await writes.add(sql`update seats set taken_by = ${`Noor ${round}`} where id = ${1}`);
+          await writes.add(sql`update seats set taken_by = ${`Oz ${round}`} where id = ${2}`);
+          await writes.flush({ andCommit: true });
+        });
+        expect((await other.query('select taken_by from seats order by id')).rows).toEqual([{ taken_by: `Noor ${round}` }, { taken_by: `Oz ${round}` }]);
+        await expect(
+          h.db.transaction().execute(async (trx) => {
+            await sql`update seats set taken_by = ${'lost'} where id = ${1}`.execute(trx);
+            const writes = new WriteBatch(trx, 'postgres');
+            await writes.add(sql`insert into seats values (${2}, ${'twice'})`);
+            await writes.add(sql`update seats set taken_by = ${'lost too'} where id = ${1}`);
+            await writes.flush({ andCommit: true });
+          }),
+        ).rejects.toThrow(/duplicate key/);
+        expect((await other.query('select taken_by from seats order by id')).rows).toEqual([{ taken_by: `Noor ${round}` }, { taken_by: `Oz ${round}` }]);
       }
     });
   });
