@@ -315,7 +315,7 @@ export const SessionQuery = z.object({
 
 export const SessionList = z.object({ items: z.array(Session), total: z.number(), limit: z.number(), offset: z.number() });
 
-/** A course's title: one line, 1..200 characters. No two courses share one (compared in any case, without surrounding spaces: `sameCourseTitle`). */
+/** A course's title: one line, 1..200 characters. No two courses share one (compared in any case, spaces around and runs of spaces inside aside: `sameCourseTitle`). */
 const CourseTitle = Line(200).pipe(z.string().min(1, 'is required'));
 const CourseDescription = Text(10_000);
 export const CreateCourseInput = z.object({
@@ -323,6 +323,13 @@ export const CreateCourseInput = z.object({
   description: CourseDescription.optional(),
   /** A person completes the course by attending a session of each part 1..partsRequired (default 1). */
   partsRequired: CoursePart.optional(),
+  /**
+   * Refuse (409, naming the course) a title another course already has, any case or spacing
+   * aside, as the web's forms ask: two courses of one title split every course picker and the
+   * coverage report. Without it a course is added whatever its title, as before, so scripts
+   * and integrations that add a course again keep working.
+   */
+  uniqueTitle: z.boolean().optional(),
 });
 /** What an administrator changes on a course (any of them): its title and description, checked as when it was created, and its completion rule. */
 export const UpdateCourseInput = z
@@ -331,10 +338,15 @@ export const UpdateCourseInput = z
   .strict()
   .refine((v) => Object.keys(v).length > 0, { message: 'nothing to change' });
 /**
- * Whether two course titles are the same title: in any case, without the spaces around them.
- * Two courses may not share one, so "SEND basics" beside "SEND Basics" is refused.
+ * A course title as titles are compared: in any case, without the spaces around it, and with
+ * each run of spaces inside it as one space ("TB  Clocks course " is "tb clocks course").
  */
-export const sameCourseTitle = (a: string, b: string) => a.normalize('NFC').trim().toLowerCase() === b.normalize('NFC').trim().toLowerCase();
+export const courseTitleKey = (title: string) => title.normalize('NFC').trim().replace(/\s+/g, ' ').toLowerCase();
+/**
+ * Whether two course titles are the same title (courseTitleKey). Two courses may not share
+ * one, so "SEND basics" beside "SEND  Basics" is refused, when added as when renamed.
+ */
+export const sameCourseTitle = (a: string, b: string) => courseTitleKey(a) === courseTitleKey(b);
 export const Course = z.object({
   id: z.string(),
   title: z.string(),

@@ -49,6 +49,7 @@ import { callerHasTimetable, fitsForListing, fitsForSessions, type ListedFit } f
 import { attendedCount, finaliseSessionIfOver, moveClearsRecord, outcomesAfterSessionChange } from '../attendance/service.js';
 import { reopenRoom } from '../live/repository.js';
 import { sessionCancelled } from '../live/service.js';
+import { tellTrainersRemoved } from '../notifications/trainer-removed.js';
 
 /** A session as `viewerOrgId`'s people see it (their organisation's held seats count as free to them). */
 export function toSession(row: repo.SessionViewRow, trainerIds: string[], seats: Record<SeatKind, SeatState>, viewerOrgId: string | null = null, names: ReadonlyMap<string, string> = new Map()): Session {
@@ -252,7 +253,14 @@ async function checkRunners(deps: Deps, actor: AuthUser | null, ids: string[], c
     const who = `${listInWords(names)} ${names.length === 1 ? 'is not a trainer' : 'are not trainers'}`;
     throw new AppError('validation_failed', `Only trainers and administrators can run sessions: ${who}.`, { issues: names.map((name) => ({ path: 'trainerIds', message: `${name} is not a trainer` })) });
   }
-  if (!chooser) return unique;
+  if (!chooser) {
+    // A session edited keeps someone to run it (the form asks for one at least): an
+    // administrator hands it over, not away. (A trainer or lead stays on it themselves, below.)
+    if (sessionId && unique.length === 0 && current.length > 0) {
+      throw new AppError('validation_failed', 'A session needs at least one trainer: tick who should run it before taking the others off. Nothing was changed.', { issues: [{ path: 'trainerIds', message: 'choose at least one trainer to run this session' }] });
+    }
+    return unique;
+  }
   if (!unique.includes(chooser.id)) {
     throw new AppError('forbidden', 'You run the sessions you publish and edit: keep yourself among its trainers (an administrator can hand a session over).', { issues: [{ path: 'trainerIds', message: 'must include you' }] });
   }
@@ -693,7 +701,12 @@ export async function updateSession(deps: Deps, actor: AuthUser, id: string, pat
     await engine.afterSessionChange(trx, deps, after, { timeOrPlaceChanged, inviteTextChanged: inviteTextChanged(row, patch), venueOnly: venueChanged && !timeOrModeChanged, before: row });
     if (trainerIds) {
       trainersBefore = (await repo.trainerIdsOf(trx, [id])).get(id) ?? [];
+      // Those who ran it and are taken off by someone else are told, in this transaction (a
+      // co-trainer may take off another, the one who published it too: they run it as equals).
+      const dropped = trainersBefore.filter((u) => !trainerIds.includes(u) && u !== actor.id);
+      const takenOff = dropped.length ? (await namedTrainers(trx, id)).filter((t) => t.runs && dropped.includes(t.userId)).map((t) => t.userId) : [];
       await repo.replaceTrainers(trx, id, trainerIds, next.updated_at);
+      await tellTrainersRemoved(trx, deps, actor, after, takenOff);
     }
   })));
   if (outcomeRuleChanged) await finaliseSessionIfOver(deps, id);
@@ -811,15 +824,20 @@ export async function setCourseTrainers(deps: Deps, courseId: string, trainerIds
   return courseView(course, ids.sort());
 }
 
-/** The course other than `exceptId` already called `title` (any case, spaces around it aside), if any. */
+/** The course other than `exceptId` already called `title` (any case, spaces around it and runs of spaces in it aside), if any. */
 async function courseTitled(db: Parameters<typeof repo.courseTitles>[0], title: string, exceptId?: string) {
   return (await repo.courseTitles(db)).find((c) => c.id !== exceptId && sameCourseTitle(c.title, title));
 }
 
-/** Two courses of one title would be two columns of one course in coverage, and two choices on every session form. */
-function titleTaken(title: string) {
+/**
+ * Two courses of one title would be two columns of one course in coverage, and two choices on
+ * every session form: refused beside the title, naming the course that has it (`details.course`:
+ * its id and title, to choose it instead).
+ */
+function titleTaken(course: { id: string; title: string }) {
+  const { title } = course;
   const message = `There is already a course called “${title}”. Use that course, or give this one another title.`;
-  return new AppError('conflict', message, { issues: [{ path: 'title', message: `is already the title of another course (“${title}”)` }] });
+  return new AppError('conflict', message, { issues: [{ path: 'title', message: `is already the title of another course (“${title}”)` }], course: { id: course.id, title } });
 }
 
 /**
@@ -841,7 +859,7 @@ export async function updateCourse(deps: Deps, courseId: string, input: z.infer<
     if (!now) throw new AppError('not_found', 'No such course. It may have been deleted.');
     if (input.title !== undefined) {
       const other = await courseTitled(trx, input.title, courseId);
-      if (other) throw titleTaken(other.title);
+      if (other) throw titleTaken(other);
     }
     await repo.updateCourse(trx, courseId, set);
     return { ...now, ...set };
@@ -887,13 +905,24 @@ async function checkCourseTrainers(deps: Deps, courseId: string | null | undefin
 }
 
 /**
- * Adds a course (trainers, administrators). A title another course has is not refused here:
- * scripts and integrations that add a course they already added must not start failing, and
- * an administrator renames or deletes a duplicate on the Courses page; a rename to another
- * course's title is refused (updateCourse).
+ * Adds a course (trainers, administrators). With `uniqueTitle` (the web's forms), a title
+ * another course has (any case, spaces around it and runs of spaces in it aside:
+ * sameCourseTitle) is refused with 409 naming that course (`details.course`, to use it
+ * instead), as a rename to it always is (updateCourse): checked and inserted under the
+ * courses' title lock (repo.lockCourseTitles), so two adds at once never both succeed.
+ * Without it the title is not refused: scripts and integrations that add a course they
+ * already added must not start failing, and an administrator renames or deletes a duplicate
+ * on the Courses page.
  */
 export async function createCourse(deps: Deps, input: z.infer<typeof CreateCourseInput>) {
   const row = { id: randomUUID(), title: input.title, description: input.description ?? '', parts_required: input.partsRequired ?? 1, created_at: deps.now().toISOString() };
-  await deps.db.transaction().execute((trx) => repo.insertCourse(trx, row));
+  await deps.db.transaction().execute(async (trx) => {
+    if (input.uniqueTitle) {
+      await repo.lockCourseTitles(trx, deps.dbKind);
+      const other = await courseTitled(trx, input.title);
+      if (other) throw titleTaken(other);
+    }
+    await repo.insertCourse(trx, row);
+  });
   return courseView(row, []);
 }

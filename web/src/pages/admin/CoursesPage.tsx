@@ -64,7 +64,7 @@ export function CoursesPage() {
     // What follows success is part of the action, so "Try again" after a failure says it too.
     await create.run(async () => {
       try {
-        const c = await api('/api/courses', Course, { method: 'POST', body: { title: title.trim() } });
+        const c = await api('/api/courses', Course, { method: 'POST', body: { title: title.trim(), uniqueTitle: true } });
         setTitle('');
         setMessage(`Course “${c.title}” added.`);
         await state.reload();

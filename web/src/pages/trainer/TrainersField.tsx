@@ -5,9 +5,13 @@
  * as co-trainers, found by name (`GET /api/trainers`: names only); they may take a co-trainer
  * off again, but not an in-house lead or administrator who runs it (listed, not offered to
  * untick: only an administrator can). Anyone already running the session is listed by name
- * (`GET /api/sessions/:id/trainers`), so saving keeps them unless unticked.
+ * (`GET /api/sessions/:id/trainers`), so saving keeps them unless unticked. On the edit form,
+ * unticking someone else who runs the session asks first, naming them (`TakeOffQuestion`):
+ * saved, they no longer run it, and are emailed who took them off (the server's
+ * trainer_removed message). Co-trainers run it as equals, so the trainer who published it may
+ * be taken off too, asked and told as anyone.
  */
-import { useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { z } from 'zod';
 import type { Course } from '../../../../shared/sessions.js';
 import { errorFor, Status, TextField, useApp, useFocusLater, type FieldError, type MeValue } from '../../components.js';
@@ -22,6 +26,8 @@ export interface Runner {
   label: string;
   /** An in-house lead or administrator who runs it, listed to a trainer or lead: theirs to keep, not to untick (only an administrator can take them off). */
   fixed?: boolean;
+  /** Runs the session now, account on: taken off it, they are emailed (the server's rule). */
+  told?: boolean;
 }
 
 const labelOf = (r: SessionRunner) =>
@@ -42,6 +48,10 @@ export async function runnersFor(me: Pick<MeValue, 'id' | 'name' | 'role'>, curr
     const r = running.find((x) => x.id === id);
     out.push(r ? { id, name: r.name, label: labelOf(r), fixed: me.role !== 'admin' && r.runsAs !== 'trainer' && r.runs } : { id, name: 'someone no longer listed', label: 'Someone no longer listed' });
   }
+  for (const r of out) {
+    const now = others.includes(r.id) ? running.find((x) => x.id === r.id) : undefined;
+    if (now) r.told = now.runs && !now.disabled;
+  }
   return out;
 }
 
@@ -60,6 +70,17 @@ export function TrainersField({ chosen, initial, sessionId, onChange, errors, co
   const [added, setAdded] = useState<Runner[]>([]);
   const focusLater = useFocusLater();
   const error = errorFor(errors, 'trainers');
+  /** Who runs the session as saved (edit form only; the first `initial`): unticking one of them asks first. */
+  const [saved] = useState(() => new Set(sessionId ? initial : []));
+  /** Whom the question is about while it is asked, with their checkbox's id (focus goes back there). */
+  const [asking, setAsking] = useState<{ runner: Runner; box: string } | null>(null);
+  /** What the last answer did, said beside the boxes. */
+  const [said, setSaid] = useState('');
+  const answered = (box: string, message: string) => {
+    setAsking(null);
+    setSaid(message);
+    focusLater(() => document.getElementById(box), { force: true });
+  };
   return (
     <Loaded state={runners} what="the trainers">
       {(loaded) => {
@@ -70,9 +91,11 @@ export function TrainersField({ chosen, initial, sessionId, onChange, errors, co
         const fixed = admin ? [] : list.filter((r) => r.fixed);
         const named = course?.trainerIds?.length ? course.trainerIds.map((id) => list.find((r) => r.id === id)?.name ?? 'a trainer no longer listed') : null;
         const courseRule = named && course ? (admin ? ` Only ${named.join(', ')} (or an administrator) may run sessions of ${course.title}.` : ` Only the trainers named for ${course.title} (or an administrator) may run its sessions.`) : '';
+        // On the edit form, taking off someone who runs it is asked first, and they are emailed.
+        const told = sessionId ? ' (you are asked first, and they are emailed)' : '';
         const hint = admin
-          ? `Who runs its online room and register, and sees it in their sessions. Tick more than one for co-trainers.${courseRule}`
-          : `Who runs its online room and register, and sees it in their sessions. You run it; add other trainers as co-trainers by name, and untick one to take them off.${courseRule}`;
+          ? `Who runs its online room and register, and sees it in their sessions. Tick more than one for co-trainers${sessionId ? '; untick one to take them off' + told : ''}.${courseRule}`
+          : `Who runs its online room and register, and sees it in their sessions. You run it; add other trainers as co-trainers by name, and untick one to take them off${told}.${courseRule}`;
         return (
           <fieldset class={error ? 'field field-error' : 'field'} aria-describedby={error ? 'trainers-hint trainers-error' : 'trainers-hint'}>
             <legend>Trainers</legend>
@@ -103,6 +126,10 @@ export function TrainersField({ chosen, initial, sessionId, onChange, errors, co
                       checked={chosen.includes(r.id)}
                       onChange={(e) => {
                         const on = (e.currentTarget as HTMLInputElement).checked;
+                        setSaid('');
+                        // Someone else who runs it, as saved: asked first (the box stays ticked until answered).
+                        if (!on && saved.has(r.id) && r.id !== me.id) return setAsking({ runner: r, box: boxId(admin && i === 0, r.id) });
+                        setAsking(null);
                         onChange(on ? [...chosen.filter((id) => id !== r.id), r.id] : chosen.filter((id) => id !== r.id));
                       }}
                     />
@@ -111,6 +138,18 @@ export function TrainersField({ chosen, initial, sessionId, onChange, errors, co
                 ))}
               </div>
             )}
+            {asking && (
+              <TakeOffQuestion
+                name={asking.runner.name}
+                told={asking.runner.told === true}
+                onTakeOff={() => {
+                  onChange(chosen.filter((id) => id !== asking.runner.id));
+                  answered(asking.box, `${asking.runner.name} unticked: saving the session takes them off it${asking.runner.told ? ' and emails them to say so' : ''}.`);
+                }}
+                onKeep={() => answered(asking.box, `${asking.runner.name} kept on this session.`)}
+              />
+            )}
+            {sessionId && <Status message={said} id="trainers-status" />}
             {!admin && (
               <FindCoTrainer
                 listed={list.map((r) => r.id)}
@@ -126,6 +165,44 @@ export function TrainersField({ chosen, initial, sessionId, onChange, errors, co
         );
       }}
     </Loaded>
+  );
+}
+
+/**
+ * Asked on the edit form before someone else who runs the session is unticked: names them,
+ * says what saving then does (they no longer run it or see it in My sessions, and are emailed
+ * who took them off), and offers to take them off or keep them. It takes focus as it opens;
+ * either answer (or Escape, which keeps them) gives focus back to their checkbox. Its buttons
+ * are not submit buttons: it sits inside the session's form.
+ */
+function TakeOffQuestion({ name, told, onTakeOff, onKeep }: { name: string; /** Whether saving emails them (they run it now, account on). */ told: boolean; onTakeOff: () => void; onKeep: () => void }) {
+  const ref = useRef<HTMLParagraphElement>(null);
+  // In the same task as the change, so a key pressed straight after unticking lands on the question.
+  useLayoutEffect(() => ref.current?.focus(), [name]);
+  return (
+    <div
+      class="confirm"
+      role="group"
+      aria-label={`Take ${name} off this session?`}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') {
+          e.preventDefault();
+          onKeep();
+        }
+      }}
+    >
+      <p ref={ref} tabIndex={-1} id="take-off-question">
+        Take {name} off this session? Once you save it, they no longer run it or see it in their sessions{told ? ', and they are emailed that you took them off' : ''}.
+      </p>
+      <div class="actions">
+        <button type="button" class="button button-danger" onClick={onTakeOff}>
+          Take {name} off
+        </button>
+        <button type="button" class="button button-secondary" onClick={onKeep}>
+          Keep {name}
+        </button>
+      </div>
+    </div>
   );
 }
 
