@@ -92,11 +92,11 @@ describe.skipIf(!browserAvailable)('outside a session’s live hours', () => {
     await tabTo(page, 'Title');
     // Cancelling it now records that it did not take place, as the notice people get says.
     const cancelPanel = page.getByRole('region', { name: 'Cancel this session' });
-    await cancelPanel.getByText('This session has ended. If it did not take place, cancel it to record that: it then counts towards no one’s training. Everyone who still had a place or was waiting (0 people) is told it did not take place, with the reason you give.').waitFor();
+    await cancelPanel.getByText('This session has ended. If it did not take place, cancel it to record that: it then counts towards no one’s training. No one still had a place or was waiting, so no one needs to be told.').waitFor();
 
     await page.goto(`/trainer/sessions/${upcoming.id}/edit`);
     await page.getByRole('heading', { level: 1, name: 'Edit: Precision teaching again' }).waitFor();
     expect(await page.locator('#ended-notice').count()).toBe(0);
-    await page.getByRole('region', { name: 'Cancel this session' }).getByText('Everyone booked, offered a seat or waiting (0 people) is told, with the reason you give.').waitFor();
+    await page.getByRole('region', { name: 'Cancel this session' }).getByText('No one is booked, offered a seat or waiting, so no one needs to be told.').waitFor();
   });
 });

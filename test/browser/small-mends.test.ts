@@ -84,7 +84,7 @@ describe.skipIf(!browserAvailable)('small mends', () => {
     await page.getByLabel('Date', { exact: true }).fill(`${began.year}-${began.month}-${began.day}`);
     await page.getByLabel('Start time').fill(`${began.hour}:${began.minute}`);
     await page.getByLabel('End time').fill(`${ends.hour}:${ends.minute}`);
-    await page.getByRole('status').filter({ hasText: 'This start time is in the past: people can still book it until it ends, but those who book once too little of it is left will not count as having attended.' }).waitFor();
+    await page.getByRole('status').filter({ hasText: 'This start time is in the past: people can still book it until it ends, but anyone who books too late to be there for the attendance needed will not count as having attended.' }).waitFor();
 
     await tabTo(page, 'Date', { back: true });
     await page.getByLabel('Date', { exact: true }).fill('2020-02-01');

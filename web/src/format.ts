@@ -112,15 +112,25 @@ function zoneOffsetMs(utcMs: number, timeZone: string) {
 
 /**
  * A wall-clock date and time in an IANA zone as an ISO 8601 instant with its offset,
- * e.g. ("2026-03-29", "09:00", "Europe/London") -> "2026-03-29T09:00:00+01:00".
+ * e.g. ("2026-03-29", "09:00", "Europe/London") -> "2026-03-29T09:00:00+01:00". A time that
+ * happens twice (the clocks going back) is the `occurrence` asked for; with none, whichever
+ * the zone's offsets lead to (in England the second, GMT).
  */
-export function zonedIso(day: string, time: string, timeZone: string): string | null {
+export function zonedIso(day: string, time: string, timeZone: string, occurrence?: 'first' | 'second'): string | null {
   const dm = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
   const tm = /^(\d{2}):(\d{2})$/.exec(time);
   if (!dm || !tm) return null;
+  // A time the clocks go back over happens twice: `occurrence` says which is meant (see repeatedTime).
+  const twice = occurrence ? repeatedTime(day, time, timeZone) : null;
+  if (twice) return occurrence === 'first' ? twice.first : twice.second;
   const wall = Date.UTC(Number(dm[1]), Number(dm[2]) - 1, Number(dm[3]), Number(tm[1]), Number(tm[2]));
   let offset = zoneOffsetMs(wall, timeZone);
   offset = zoneOffsetMs(wall - offset, timeZone);
+  return withOffset(day, time, offset);
+}
+
+/** "2026-03-29T09:00:00+01:00": a wall-clock date and time with an offset from UTC (in ms). */
+function withOffset(day: string, time: string, offset: number): string {
   const sign = offset >= 0 ? '+' : '-';
   const abs = Math.abs(offset) / 60000;
   const pad = (n: number) => String(n).padStart(2, '0');
@@ -183,6 +193,61 @@ export function skippedTime(day: string, time: string, timeZone: string): { from
 export function skippedTimeWords(day: string, time: string, timeZone: string): string | null {
   const gap = skippedTime(day, time, timeZone);
   return gap && `${time} does not exist on ${formatDay(day)} in ${timeZone}: the clocks go forward from ${gap.from} to ${gap.to}.`;
+}
+
+/**
+ * The hour the clocks repeat: when `time` on `day` happens twice in `timeZone` (01:30 on the
+ * last Sunday of October in England, when the clocks go back from 02:00 BST to 01:00 GMT),
+ * each of the two instants (`first` before the clocks go back, `second` after), the zone's
+ * name at each ("BST", "GMT") and the wall times the clocks go back from and to ("02:00",
+ * "01:00"); null for a time that happens once (or not at all, see skippedTime), or that is no
+ * date and time. zonedIso takes which of the two is meant. Throws as zonedIso does for an
+ * unknown zone.
+ */
+export function repeatedTime(day: string, time: string, timeZone: string): { first: string; second: string; firstZone: string; secondZone: string; from: string; to: string } | null {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || !/^([01]\d|2[0-3]):[0-5]\d$/.test(time)) return null;
+  const wall = Date.parse(`${day}T${time}:00Z`);
+  if (!Number.isFinite(wall)) return null;
+  // The clocks going back lies within a day and a half either side: the offsets before and after it.
+  const before = zoneOffsetMs(wall - 36 * 3_600_000, timeZone);
+  const after = zoneOffsetMs(wall + 36 * 3_600_000, timeZone);
+  if (after >= before) return null;
+  // The wall time at each offset, if the zone keeps that offset then: both do only in the repeated hour.
+  const [early, late] = [wall - before, wall - after];
+  if (zoneOffsetMs(early, timeZone) !== before || zoneOffsetMs(late, timeZone) !== after) return null;
+  const change = changeOfOffset(wall - 36 * 3_600_000, wall + 36 * 3_600_000, timeZone);
+  const clock = (ms: number) => new Date(ms).toISOString().slice(11, 16);
+  return {
+    first: withOffset(day, time, before),
+    second: withOffset(day, time, after),
+    firstZone: zoneName(new Date(early), timeZone),
+    secondZone: zoneName(new Date(late), timeZone),
+    from: clock(change + before),
+    to: clock(change + after),
+  };
+}
+
+/** The first minute (ms since 1970) at which `timeZone`'s offset is no longer what it was at `lo`, given it has changed by `hi`. */
+function changeOfOffset(lo: number, hi: number, timeZone: string): number {
+  const start = zoneOffsetMs(lo, timeZone);
+  while (hi - lo > 60_000) {
+    const mid = lo + Math.floor((hi - lo) / 120_000) * 60_000;
+    if (zoneOffsetMs(mid, timeZone) === start) lo = mid;
+    else hi = mid;
+  }
+  return hi;
+}
+
+/**
+ * "01:30 happens twice on 31 October 2027 in Europe/London: the clocks go back from 02:00 BST
+ * to 01:00 GMT."; null for a time that happens once (see repeatedTime). `times`: more than one
+ * time of that night ("01:15 and 01:45").
+ */
+export function repeatedTimeWords(day: string, times: readonly string[], timeZone: string): string | null {
+  const twice = times.filter((t) => repeatedTime(day, t, timeZone));
+  const r = twice.length ? repeatedTime(day, twice[0]!, timeZone) : null;
+  if (!r) return null;
+  return `${listOf(twice)} ${twice.length === 1 ? 'happens' : 'happen'} twice on ${formatDay(day)} in ${timeZone}: the clocks go back from ${r.from} ${r.firstZone} to ${r.to} ${r.secondZone}.`;
 }
 
 /**

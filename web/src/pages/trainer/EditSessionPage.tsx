@@ -3,10 +3,10 @@ import { AREAS, CancelResult, CancelSessionInput, Session, type AudienceInput, t
 import { sameLines } from '../../../../shared/common.js';
 import { api } from '../../api.js';
 import { ConfirmButton, ConflictSummary, ErrorSummary, lengthHint, messageOf, PageHeading, Status, TextField, tooLongError, useApp, useFocusLater, type FieldError, PendingHeading } from '../../components.js';
-import { formatLongDay, listOf, modeLabel, plural } from '../../format.js';
+import { formatLongDay, listOf, modeLabel, plural, repeatedTime } from '../../format.js';
 import { ActionError, isRefusal, Loaded, useAction, useLoad } from '../../load.js';
 import { Link } from '../../router.js';
-import { apiFieldErrors, endDay, SaveFailure, SessionFields, toInput, valuesOf, withCutOffMoved, type SessionValues } from './SessionForm.js';
+import { apiFieldErrors, endDay, occurrenceOf, pastDays, PastStartQuestion, SaveFailure, SessionFields, toInput, valuesOf, withCutOffMoved, type PastDay, type SessionValues } from './SessionForm.js';
 import { serverNow } from '../../clock.js';
 import { AudienceField, audienceInput, type AudienceValue } from '../AudienceField.js';
 
@@ -124,6 +124,14 @@ const longDay = (day: string) => {
     return day;
   }
 };
+/** Which of a time that happens twice is meant, when one of `times` does (the clocks going back); '' when none does. */
+const twiceUsed = (v: SessionValues, times: [string, string][]) => {
+  try {
+    return times.some(([d, t]) => repeatedTime(d, t, zoneOf(v))) ? occurrenceOf(v) : '';
+  } catch {
+    return '';
+  }
+};
 /** Whether the capacity of a kind of seat is in the form (a seat kind the mode offers). */
 const hasInPerson = (v: SessionValues) => v.mode !== 'online';
 const hasOnline = (v: SessionValues) => v.mode !== 'in_person';
@@ -159,8 +167,8 @@ const PARTS: Part[] = [
     // The zone is part of the times: the same clock times in another zone are another time.
     label: 'Date and time',
     name: 'the date and time',
-    keys: ['date', 'start', 'end', 'endsNextDay', 'lastDate', 'lastStart', 'timeZone'],
-    of: ({ v }) => [v.date, v.start, v.end, endDay(v, v.date), zoneOf(v)].join(' '),
+    keys: ['date', 'start', 'end', 'endsNextDay', 'lastDate', 'lastStart', 'timeZone', 'occurrence'],
+    of: ({ v }) => [v.date, v.start, v.end, endDay(v, v.date), zoneOf(v), twiceUsed(v, [[v.date, v.start], [endDay(v, v.date), v.end]])].join(' '),
     field: () => 'date',
     words: ({ v }) => `${longDay(v.date)}, ${v.start} to ${v.end}${endDay(v, v.date) !== v.date ? ' the next day' : ''}${zoneOf(v) !== 'Europe/London' ? ` (${zoneOf(v)})` : ''}`,
     send: (i, _, b) => Object.assign(b, { startsAt: i.startsAt, endsAt: i.endsAt, timeZone: i.timeZone }),
@@ -249,9 +257,9 @@ const PARTS: Part[] = [
   {
     label: 'Booking closes',
     name: 'when booking closes',
-    keys: ['closesDate', 'closesTime'],
+    keys: ['closesDate', 'closesTime', 'occurrence'],
     // On the session's clock: another zone is another instant.
-    of: ({ v }) => (v.closesDate || v.closesTime ? [v.closesDate, v.closesTime, zoneOf(v)].join(' ') : ''),
+    of: ({ v }) => (v.closesDate || v.closesTime ? [v.closesDate, v.closesTime, zoneOf(v), twiceUsed(v, [[v.closesDate, v.closesTime]])].join(' ') : ''),
     field: () => 'closes-date',
     words: ({ v }) => (v.closesDate ? `${longDay(v.closesDate)} at ${v.closesTime}` : 'when the session ends'),
     send: (i, _, b) => void (b.bookingClosesAt = i.bookingClosesAt ?? null),
@@ -363,8 +371,13 @@ function EditForm({ s, navigated, onChanged, reload }: { s: Session; navigated: 
   const confirmRef = useRef<HTMLDivElement>(null);
   const saveRef = useRef<HTMLButtonElement>(null);
   const focusLater = useFocusLater();
+  /** Asked when a save would move a session still to come into the past (PastStartQuestion): `key`, the start it would have; `pastAgreed`, the start "Save anyway" was pressed for. */
+  const [pastAsk, setPastAsk] = useState<{ key: string; past: PastDay[] } | null>(null);
+  const [pastAgreed, setPastAgreed] = useState<string | null>(null);
+  const pastRef = useRef<HTMLDivElement>(null);
   const set = (patch: Partial<SessionValues>) => {
     setConfirming(null);
+    setPastAsk(null);
     // A change after a failed save is a new save: "Try again" would repeat the old one.
     setFailure(null);
     setValues((v) => withCutOffMoved(v, { ...v, ...patch }));
@@ -380,9 +393,10 @@ function EditForm({ s, navigated, onChanged, reload }: { s: Session; navigated: 
    * it now is, so the question says what the save will do; `agreed` is the question answered
    * "Save and tell", asked again if the answer would now be another.
    */
-  async function save(e: Event | null, agreed: Question | null) {
+  async function save(e: Event | null, agreed: Question | null, pastOk: string | null = pastAgreed) {
     e?.preventDefault();
     if (busy) return;
+    setPastAsk(null);
     setStatus('');
     setFailure(null);
     setConflicts([]);
@@ -444,6 +458,19 @@ function EditForm({ s, navigated, onChanged, reload }: { s: Session; navigated: 
         setErrors(tooFew);
         return;
       }
+      // Moved from a time still to come to one already gone: most often a slip of the date, so asked
+      // first; a session that took place may still be recorded so. Not asked when the server
+      // refuses it anyway (people on it, the new times over: sessions/service.ts), which says why.
+      const refusedAnyway = peopleOf(current) > 0 && Date.parse(body.endsAt ?? current.endsAt) <= serverNow();
+      if (body.startsAt !== undefined && Date.parse(body.startsAt) < serverNow() && Date.parse(current.startsAt) >= serverNow() && !refusedAnyway && body.startsAt !== pastOk) {
+        const past = pastDays(values, [values.date]);
+        if (past.length) {
+          setConfirming(null);
+          setPastAsk({ key: body.startsAt, past });
+          focusLater(pastRef, { force: true });
+          return;
+        }
+      }
       // The rule the server tells people by, applied to the session as it now is: a new time, venue or mode.
       const venue = body.venue !== undefined ? body.venue : current.venue;
       const moved =
@@ -502,7 +529,7 @@ function EditForm({ s, navigated, onChanged, reload }: { s: Session; navigated: 
       onChanged(r);
       // The form and this section go (a cancelled session cannot be changed): the message takes focus.
       focusLater(() => document.getElementById('edit-status'));
-      setStatus(`Session cancelled. ${plural(r.told, 'person has', 'people have')} been told.`);
+      setStatus(r.told === 0 ? 'Session cancelled. No one needed to be told.' : `Session cancelled. ${plural(r.told, 'person has', 'people have')} been told.`);
     });
   }
 
@@ -524,6 +551,23 @@ function EditForm({ s, navigated, onChanged, reload }: { s: Session; navigated: 
         <>
           <ErrorSummary errors={errors} />
           <ConflictSummary conflicts={conflicts} what="session" idPrefix="conflict" />
+          {pastAsk && (
+            <PastStartQuestion
+              values={values}
+              past={pastAsk.past}
+              goAhead="Save anyway"
+              busy={busy}
+              innerRef={pastRef}
+              onGoAhead={() => {
+                setPastAgreed(pastAsk.key);
+                void save(null, null, pastAsk.key);
+              }}
+              onCorrect={() => {
+                setPastAsk(null);
+                document.getElementById('date')?.focus();
+              }}
+            />
+          )}
           {Date.parse(s.endsAt) <= serverNow() ? <EndedNotice /> : null}
           <form onSubmit={(e) => save(e, null)} noValidate>
             <SessionFields values={values} set={set} errors={fieldErrors} sessionId={s.id} />
@@ -564,16 +608,19 @@ function EditForm({ s, navigated, onChanged, reload }: { s: Session; navigated: 
             <h2 id="cancel-heading">Cancel this session</h2>
             {/* After its end a cancellation records that it did not take place (refused once anyone attended): said so, as its notice says. */}
             {Date.parse(s.endsAt) <= serverNow() ? (
-              <p>This session has ended. If it did not take place, cancel it to record that: it then counts towards no one’s training. Everyone who still had a place or was waiting ({plural(people, 'person', 'people')}) is told it did not take place, with the reason you give.</p>
+              <p>
+                This session has ended. If it did not take place, cancel it to record that: it then counts towards no one’s training.{' '}
+                {people === 0 ? 'No one still had a place or was waiting, so no one needs to be told.' : `Everyone who still had a place or was waiting (${plural(people, 'person', 'people')}) is told it did not take place, with the reason you give.`}
+              </p>
             ) : (
-              <p>Everyone booked, offered a seat or waiting ({plural(people, 'person', 'people')}) is told, with the reason you give.</p>
+              <p>{people === 0 ? 'No one is booked, offered a seat or waiting, so no one needs to be told.' : `Everyone booked, offered a seat or waiting (${plural(people, 'person', 'people')}) is told, with the reason you give.`}</p>
             )}
             <TextField id="cancel-reason" label="Reason (sent to everyone; optional)" hint={lengthHint(reason, MAX_CANCEL_REASON_CHARS)} error={reasonError || undefined} announce value={reason} onInput={(e) => setReason((e.currentTarget as HTMLInputElement).value)} />
             {/* "Try again" ends where a first cancel does: on the message saying so. */}
             <ActionError action={cancel} focusTo={() => document.getElementById('edit-status')} />
             <ConfirmButton
               label="Cancel this session"
-              question={`Cancel “${s.title}”? ${plural(people, 'person', 'people')} will be told. This cannot be undone.`}
+              question={`Cancel “${s.title}”? ${people === 0 ? 'No one is booked or waiting, so no one needs to be told.' : `${plural(people, 'person', 'people')} will be told.`} This cannot be undone.`}
               confirmLabel="Yes, cancel the session"
               keepLabel="No, keep it"
               busy={cancel.busy}

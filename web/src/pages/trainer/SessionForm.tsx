@@ -2,13 +2,14 @@
  * The fields of a session (new, duplicate, series and edit share them), what they become for
  * the API, and how the API's refusals map back onto the fields.
  */
+import type { Ref } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { z } from 'zod';
 import { AREAS, bookingEndsAt, Course, CreateCourseInput, CreateSessionInput, type Mode, type Session } from '../../../../shared/sessions.js';
 import { api, ApiError } from '../../api.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../../load.js';
 import { described, errorFor, Field, FieldNotes, lengthHint, messageOf, Status, TextField, TimeZoneList, toFieldErrors, tooLongError, useApp, useFocusLater, type FieldError } from '../../components.js';
-import { addDays, formatLongDay, modeLabel, skippedTime, skippedTimeWords, wallClock, zonedIso } from '../../format.js';
+import { addDays, formatLongDay, formatTime, formatTimeRange, listOf, modeLabel, repeatedTime, repeatedTimeWords, skippedTime, skippedTimeWords, wallClock, zonedIso } from '../../format.js';
 import { TrainersField } from './TrainersField.js';
 import { serverNow } from '../../clock.js';
 
@@ -60,7 +61,17 @@ export interface SessionValues {
    *   change a slip of the keyboard made.
    */
   endsNextDay?: 'if-before' | 'if-not-after';
+  /**
+   * Which of a time that happens twice (the night the clocks go back: 01:30 on the last Sunday
+   * of October in England) the form's times mean: the first (BST) or the second (GMT). Not
+   * given: the first, as a calendar reads such a time (RFC 5545). Used only for a time that
+   * happens twice (see repeatedTime); the form asks (RepeatedTimeChoice).
+   */
+  occurrence?: 'first' | 'second';
 }
+
+/** Which of a time that happens twice the form's times mean (see SessionValues.occurrence). */
+export const occurrenceOf = (v: Pick<SessionValues, 'occurrence'>): 'first' | 'second' => v.occurrence ?? 'first';
 
 /** The day the end time is on: the date, or the day after it for a session that runs past midnight (endsNextDay). */
 export function endDay(v: Pick<SessionValues, 'start' | 'end' | 'endsNextDay'>, date: string): string {
@@ -81,6 +92,15 @@ export function valuesOf(s: Session): SessionValues {
   const start = wallClock(s.startsAt, s.timeZone);
   const end = wallClock(s.endsAt, s.timeZone);
   const closes = s.bookingClosesAt ? wallClock(s.bookingClosesAt, s.timeZone) : null;
+  // A time that happens twice is shown as the one the session has (its start's, else its end's, else its cut-off's).
+  let occurrence: SessionValues['occurrence'];
+  for (const [iso, at] of [[s.startsAt, start], [s.endsAt, end], [s.bookingClosesAt, closes]] as const) {
+    const twice = iso && at ? repeatedTime(at.date, at.time, s.timeZone) : null;
+    if (twice) {
+      occurrence = Date.parse(iso!) === Date.parse(twice.first) ? 'first' : 'second';
+      break;
+    }
+  }
   return {
     title: s.title,
     description: s.description,
@@ -103,6 +123,7 @@ export function valuesOf(s: Session): SessionValues {
     roomKind: s.roomKind,
     threshold: percentOf(s.attendanceThreshold),
     offerHold: String(s.offerHoldMinutes),
+    occurrence,
   };
 }
 
@@ -175,8 +196,8 @@ export function toInput(v: SessionValues): { input: CreateSessionInput; errors: 
   try {
     // The end's day is worked out from the date (the day after, past midnight): only once there is one.
     if (dayGiven && timeGiven(v.start) && timeGiven(v.end)) {
-      startsAt = zonedIso(v.date, v.start, tz);
-      endsAt = zonedIso(endDay(v, v.date), v.end, tz);
+      startsAt = zonedIso(v.date, v.start, tz, occurrenceOf(v));
+      endsAt = zonedIso(endDay(v, v.date), v.end, tz, occurrenceOf(v));
       // A time the clocks skip is said as such, not as what the time it would become leads to ("the end must be after the start").
       const startGap = skippedTimeWords(v.date, v.start, tz);
       const endGap = skippedTimeWords(endDay(v, v.date), v.end, tz);
@@ -189,7 +210,7 @@ export function toInput(v: SessionValues): { input: CreateSessionInput; errors: 
         endsAt = null;
       }
     }
-    closesAt = v.closesDate ? zonedIso(v.closesDate, v.closesTime || '00:00', tz) : null;
+    closesAt = v.closesDate ? zonedIso(v.closesDate, v.closesTime || '00:00', tz, occurrenceOf(v)) : null;
     const closesGap = v.closesDate && /^\d{4}-\d{2}-\d{2}$/.test(v.closesDate) && timeGiven(v.closesTime) ? skippedTimeWords(v.closesDate, v.closesTime, tz) : null;
     if (closesGap) {
       found.push({ field: 'closes-time', message: `${closesGap} ${skippedTimeAdvice('a time', tz, v.closesDate, v.closesTime)}` });
@@ -210,6 +231,10 @@ export function toInput(v: SessionValues): { input: CreateSessionInput; errors: 
   // more than 12 hours after the start is far more likely a slip (16:00 to 15:00) than a session.
   if (startsAt && endsAt && v.endsNextDay === 'if-before' && endDay(v, v.date) !== v.date && Date.parse(endsAt) - Date.parse(startsAt) > MAX_PAST_MIDNIGHT_HOURS * 3_600_000) {
     found.push({ field: 'end', message: `The end time, ${v.end}, is before the start time, so the session would end the next day, more than ${MAX_PAST_MIDNIGHT_HOURS} hours after it starts: check the start and end times` });
+  }
+  // Said with what to do, not as the schema's "must not be after the end time".
+  if (closesAt && endsAt && Date.parse(closesAt) > Date.parse(endsAt) && !found.some((x) => x.field === 'closes-date' || x.field === 'closes-time')) {
+    found.push({ field: 'closes-date', message: `Booking closes after the session ends (${v.end} on ${formatLongDay(endDay(v, v.date))}): set it at or before the session’s end, or leave both Booking closes fields empty to keep booking open until the end` });
   }
   if (v.trainerIds.length === 0) found.push({ field: 'trainers', message: 'Choose at least one trainer to run this session' });
   const percent = v.threshold.trim().replace(/\s*%$/, '');
@@ -322,22 +347,87 @@ export function pastStart(v: SessionValues, day: string): 'bookable' | 'unbookab
   const tz = v.timeZone || 'Europe/London';
   let start: string | null;
   try {
-    start = zonedIso(day, v.start, tz);
+    start = zonedIso(day, v.start, tz, occurrenceOf(v));
   } catch {
     return null;
   }
   if (start === null || !(Date.parse(start) < serverNow())) return null;
   try {
-    const endsAt = zonedIso(endDay(v, day), v.end, tz);
+    const endsAt = zonedIso(endDay(v, day), v.end, tz, occurrenceOf(v));
     if (endsAt === null) return 'unbookable';
-    const firstStart = zonedIso(v.date, v.start, tz);
-    const closes = v.closesDate ? zonedIso(v.closesDate, v.closesTime || '00:00', tz) : null;
+    const firstStart = zonedIso(v.date, v.start, tz, occurrenceOf(v));
+    const closes = v.closesDate ? zonedIso(v.closesDate, v.closesTime || '00:00', tz, occurrenceOf(v)) : null;
     const bookingClosesAt = closes === null || firstStart === null ? null : new Date(Date.parse(closes) - Date.parse(firstStart) + Date.parse(start)).toISOString();
     const till = bookingEndsAt({ endsAt, bookingClosesAt });
     return Date.parse(till) > serverNow() ? 'bookable' : 'unbookable';
   } catch {
     return 'unbookable';
   }
+}
+
+/** A day of the session (or of a series) whose start is in the past, and whether it can still be booked. */
+export interface PastDay {
+  day: string;
+  when: 'bookable' | 'unbookable';
+}
+
+/** The days of `days` whose start, at the form's times, is in the past by the server's clock (pastStart). */
+export const pastDays = (v: SessionValues, days: readonly string[]): PastDay[] =>
+  days.flatMap((day) => {
+    const when = pastStart(v, day);
+    return when ? [{ day, when }] : [];
+  });
+
+/**
+ * Asked before publishing (or saving) a session that would start in the past: most likely a
+ * slip in the date or time, though recording a session that has already taken place is
+ * allowed. Drawn above the form when the button is pressed; it takes focus (`innerRef`), says
+ * which start is past and what that means for booking, and offers to correct the date
+ * (`onCorrect`) or to go ahead (`onGoAhead`, labelled `goAhead`, "Publish anyway").
+ */
+export function PastStartQuestion({ values: v, past, total = 1, goAhead, busy, onGoAhead, onCorrect, innerRef }: { values: SessionValues; past: readonly PastDay[]; /** How many sessions would be published (a series). */ total?: number; goAhead: string; busy: boolean; onGoAhead: () => void; onCorrect: () => void; innerRef: Ref<HTMLDivElement> }) {
+  const tz = v.timeZone.trim() || 'Europe/London';
+  const at = (day: string) => {
+    let iso: string | null = null;
+    try {
+      iso = zonedIso(day, v.start, tz, occurrenceOf(v));
+    } catch {
+      // A zone not understood: the time as typed.
+    }
+    return iso && tz === 'Europe/London' ? formatTime(iso) : `${v.start} (${tz})`;
+  };
+  const one = past.length === 1;
+  const title = total === 1 ? 'This session would start in the past' : `${past.length} of these ${total} sessions would start in the past`;
+  const when =
+    total === 1 ? `It would start at ${at(past[0]!.day)} on ${formatLongDay(past[0]!.day)}, which has already gone.`
+    : one ? `The one on ${formatLongDay(past[0]!.day)} would start at ${at(past[0]!.day)}, which has already gone.`
+    : `Those on ${listOf(past.map((p) => formatLongDay(p.day)))} would start at ${v.start}${tz === 'Europe/London' ? '' : ` (${tz})`}, which has already gone.`;
+  const bookable = past.filter((p) => p.when === 'bookable').length;
+  const booking =
+    bookable === 0
+      ? `If you go ahead, no one will be able to book ${one ? 'it' : 'them'}.`
+      : bookable === past.length
+        ? `If you go ahead, people can book ${one ? 'it only until it ends' : 'them only until each ends'}, and anyone who books too late to be there for the attendance needed will not count as having attended.`
+        : 'If you go ahead, no one will be able to book those that have ended, and anyone who books the others too late to be there for the attendance needed will not count as having attended.';
+  return (
+    <div class="notice notice-warning" id="past-question" ref={innerRef} tabIndex={-1} role="group" aria-labelledby="past-question-title" aria-describedby="past-question-text">
+      <h2 id="past-question-title">{title}</h2>
+      <div id="past-question-text">
+        <p>
+          {when} {booking}
+        </p>
+        <p>If the date or time is a mistake, correct it. If you are recording a session that has already taken place, {goAhead.toLowerCase()}.</p>
+      </div>
+      <div class="actions">
+        <button type="button" class="button button-secondary" onClick={onCorrect}>
+          {one ? 'Correct the date' : 'Correct the dates'}
+        </button>
+        <button type="button" class="button" onClick={onGoAhead} aria-disabled={busy ? 'true' : undefined}>
+          {goAhead}
+        </button>
+      </div>
+    </div>
+  );
 }
 
 /** The form's fields; `set` changes one value. `sessionId`: the session edited or copied (its trainers are named from it). */
@@ -371,8 +461,9 @@ export function SessionFields({ values, set, errors, sessionId }: { values: Sess
         <TextField id="end" label="End time" type="time" hint={/^\d{4}-\d{2}-\d{2}$/.test(values.date) && endDay(values, values.date) !== values.date ? `The next day, ${formatLongDay(endDay(values, values.date))}.` : undefined} error={errorFor(errors, 'end')} {...text('end')} />
       </div>
       <div role="status" class={past ? 'notice notice-warning' : 'status-empty'}>
-        {past && <p>{past === 'bookable' ? 'This start time is in the past: people can still book it until it ends, but those who book once too little of it is left will not count as having attended.' : 'This start time is in the past: no one will be able to book it.'}</p>}
+        {past && <p>{past === 'bookable' ? PAST_BOOKABLE : 'This start time is in the past: no one will be able to book it.'}</p>}
       </div>
+      <RepeatedTimeChoice values={v} set={set} times={[[v.date, v.start], [endDay(v, v.date), v.end], [v.closesDate, v.closesTime]]} />
       <TextField id="timeZone" label="Time zone" hint="The zone the times above are in, written as region and city, such as Europe/London: choose one from the list, or type another." spellcheck={false} autocomplete="off" list="time-zones" error={errorFor(errors, 'timeZone')} {...text('timeZone')} />
       <TimeZoneList id="time-zones" />
       {v.mode !== 'online' && <TextField id="venue" label="Venue" hint={lengthHint(v.venue, MAX_CHARS.venue)} error={errorFor(errors, 'venue')} {...text('venue')} />}
@@ -412,11 +503,87 @@ export function SessionFields({ values, set, errors, sessionId }: { values: Sess
       )}
       <CourseFields values={v} set={set} errors={errors} sessionId={sessionId} />
       <div class="row">
-        <TextField id="closes-date" label="Booking closes on (optional)" type="date" hint="Empty: booking stays open until the session ends. Someone booking once too little of it is left to count as attended (with 75% needed, 15 minutes into an hour) is told so first." error={errorFor(errors, 'closes-date')} {...text('closesDate')} />
+        <TextField id="closes-date" label="Booking closes on (optional)" type="date" hint={CLOSES_HINT} error={errorFor(errors, 'closes-date')} {...text('closesDate')} />
         <TextField id="closes-time" label="Booking closes at (optional)" type="time" error={errorFor(errors, 'closes-time')} {...text('closesTime')} />
       </div>
       <AdvancedFields values={v} set={set} errors={errors} />
     </>
+  );
+}
+
+/** The booking cut-off's hint: what an empty one means, and who is warned when booking. */
+export const CLOSES_HINT = 'Empty: booking stays open until the session ends. Anyone who books too late to be there for the attendance needed is warned first that it will not count (with 75% needed, that is more than 15 minutes into a one-hour session).';
+
+/** A session under way that can still be booked: what that means for attendance. */
+export const PAST_BOOKABLE = 'This start time is in the past: people can still book it until it ends, but anyone who books too late to be there for the attendance needed will not count as having attended.';
+
+/** "1 hour", "1 hour 30 minutes", "45 minutes". */
+function lengthWords(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  const [h, m] = [Math.floor(minutes / 60), minutes % 60];
+  const parts = [h ? `${h} ${h === 1 ? 'hour' : 'hours'}` : '', m || !h ? `${m} ${m === 1 ? 'minute' : 'minutes'}` : ''];
+  return parts.filter(Boolean).join(' ');
+}
+
+/**
+ * The night the clocks go back, a time between 01:00 and 02:00 (in England) happens twice:
+ * says so for each such time of `times` ([day, time] pairs: the session's start and end, its
+ * booking cut-off; on the new session page, other days of a series), and lets the trainer
+ * choose the first (BST, before the clocks go back) or the second (GMT), the first chosen
+ * until they do. One choice for all of them. Nothing while no time happens twice.
+ */
+export function RepeatedTimeChoice({ values: v, set, times, idPrefix = 'occurrence' }: { values: SessionValues; set: (patch: Partial<SessionValues>) => void; times: readonly (readonly [string, string])[]; idPrefix?: string }) {
+  const tz = v.timeZone.trim() || 'Europe/London';
+  const twice: { day: string; time: string; r: NonNullable<ReturnType<typeof repeatedTime>> }[] = [];
+  try {
+    for (const [day, time] of times) {
+      const r = repeatedTime(day, time, tz);
+      if (r && !twice.some((x) => x.day === day && x.time === time)) twice.push({ day, time, r });
+    }
+  } catch {
+    // A zone not understood is said at its field.
+    return null;
+  }
+  if (!twice.length) return null;
+  const days = [...new Set(twice.map((x) => x.day))];
+  const words = days.map((d) => repeatedTimeWords(d, twice.filter((x) => x.day === d).map((x) => x.time), tz)).join(' ');
+  const { firstZone, secondZone } = twice[0]!.r;
+  // The session's own times as each choice makes them, when one of them happens twice.
+  const span = (occurrence: 'first' | 'second') => {
+    if (!twice.some((x) => (x.day === v.date && x.time === v.start) || (x.day === endDay(v, v.date) && x.time === v.end))) return '';
+    try {
+      const start = zonedIso(v.date, v.start, tz, occurrence);
+      const end = zonedIso(endDay(v, v.date), v.end, tz, occurrence);
+      return start && end && Date.parse(end) > Date.parse(start) ? `: ${formatTimeRange(start, end, tz)}, ${lengthWords(Date.parse(end) - Date.parse(start))}` : '';
+    } catch {
+      return '';
+    }
+  };
+  const chosen = occurrenceOf(v);
+  const hintId = `${idPrefix}-hint`;
+  return (
+    <fieldset class="field" aria-describedby={hintId}>
+      <legend>Before or after the clocks go back</legend>
+      <p class="hint" id={hintId}>
+        {words} {twice.length === 1 ? 'Choose which you mean' : `Choose which you mean (for ${listOf(twice.map((x) => x.time))} alike)`}: the first is used unless you choose the second.
+      </p>
+      <div class="radios">
+        {(
+          [
+            ['first', `The first, before the clocks go back (${firstZone})`],
+            ['second', `The second, after the clocks go back (${secondZone})`],
+          ] as const
+        ).map(([k, label]) => (
+          <div class="radio" key={k}>
+            <input type="radio" id={`${idPrefix}-${k}`} name={idPrefix} value={k} checked={chosen === k} onChange={() => set({ occurrence: k })} />
+            <label for={`${idPrefix}-${k}`}>
+              {label}
+              {span(k)}
+            </label>
+          </div>
+        ))}
+      </div>
+    </fieldset>
   );
 }
 
@@ -555,7 +722,7 @@ function NewCourse({ onAdded }: { onAdded: (c: z.infer<typeof Course>) => Promis
     await action.run(async () => {
       let made: z.infer<typeof Course>;
       try {
-        made = await api('/api/courses', Course, { method: 'POST', body: parsed.data });
+        made = await api('/api/courses', Course, { method: 'POST', body: { ...parsed.data, uniqueTitle: true } });
       } catch (err) {
         // A title another course has ("SEND basics" beside "SEND Basics"): said at the field, which names the course to choose instead.
         if (err instanceof ApiError && err.status === 409 && err.issues.some((i) => i.path === 'title')) return setError(messageOf(err));
