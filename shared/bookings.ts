@@ -158,6 +158,25 @@ export const Booking = z.object({
 export type Booking = z.infer<typeof Booking>;
 export const BookingList = z.object({ items: z.array(Booking) });
 /**
+ * Someone on the waiting list who got the seat a removal freed (`RemovedBooking.promoted`):
+ * confirmed at once, or offered it until `offerExpiresAt` (a session whose queue offers seats).
+ * `firstInQueue`: they were first in that seat kind's queue; false when those ahead of them
+ * could not have it (the seat was held for another organisation's staff).
+ */
+export const PromotedPlace = z.object({
+  bookingId: z.string(),
+  userId: z.string(),
+  name: z.string(),
+  seat: SeatKind,
+  status: z.enum(['confirmed', 'offered']),
+  offerExpiresAt: z.string().nullable(),
+  firstInQueue: z.boolean(),
+});
+export type PromotedPlace = z.infer<typeof PromotedPlace>;
+/** The answer to taking someone off a session (POST /api/bookings/:id/remove): their booking, cancelled, and who got the seat it freed (empty: no one was waiting who could). */
+export const RemovedBooking = Booking.extend({ promoted: z.array(PromotedPlace) });
+export type RemovedBooking = z.infer<typeof RemovedBooking>;
+/**
  * An organisation's bookings a page at a time: the range as the exports take it (ExportQuery,
  * `to` after `from`), soonest first.
  */

@@ -226,6 +226,20 @@ function checkinWindow(s: Pick<SessionRow, 'starts_at' | 'ends_at' | 'join_opens
   return { state, opensAt: opensAt.toISOString(), closesAt: closesAt.toISOString() };
 }
 
+/**
+ * The refusal of a check-in outside its window (409 `join_window_closed`, `details.checkin`
+ * `not_yet` or `closed`), saying which, when, and what happens instead: before, when it
+ * opens; after the end, that the trainer's register records attendance now (the check-in
+ * page says the same, web/src/pages/CheckinPage.tsx).
+ */
+function checkinNotOpen(s: SessionRow, window: ReturnType<typeof checkinWindow>): AppError {
+  const details = { checkin: window.state, opensAt: window.opensAt, closesAt: window.closesAt };
+  if (window.state === 'not_yet') {
+    return new AppError('join_window_closed', `Check-in has not opened yet: it opens at ${wallClock(new Date(window.opensAt), s.time_zone)}, ${beforeStart(s.join_opens_minutes)}. Check in then with the code the trainer shows.`, details);
+  }
+  return new AppError('join_window_closed', `This session ended at ${wallClock(new Date(window.closesAt), s.time_zone)}, so check-in has closed. Attendance is being recorded by the trainer’s register: if you were there, tell the trainer so they can mark you present.`, details);
+}
+
 /** The code (and QR code) the trainer shows; it changes every minute. Says whether check-in is open now. */
 export async function checkinCodeFor(deps: Deps, actor: AuthUser, sessionId: string) {
   const s = await requireSession(deps, sessionId);
@@ -270,9 +284,7 @@ export async function checkin(deps: Deps, actor: AuthUser, sessionId: string, co
     const already = await repo.findCheckinTime(trx, b.id);
     if (already !== null) return { kind: 'in' as const, bookingId: b.id, checkedInAt: already };
     const window = checkinWindow(locked, now);
-    if (window.state !== 'open') {
-      throw new AppError('join_window_closed', `Check-in opens ${beforeStart(locked.join_opens_minutes)} and closes when it ends.`, { opensAt: window.opensAt, closesAt: window.closesAt });
-    }
+    if (window.state !== 'open') throw checkinNotOpen(locked, window);
     if ((await repo.countCheckinFailures(trx, sessionId, actor.id, since)) >= CHECKIN_MAX_FAILURES) return { kind: 'throttled' as const };
     const secret = await repo.checkinSecret(trx, sessionId, nowIso);
     if (!verifyCode(secret, sessionId, code, now.getTime())) {

@@ -134,11 +134,17 @@ export async function moveSeat(deps: Deps, actor: AuthUser, id: string, seat: Se
  */
 export const SEAT_MOVE_LIMITS = { samePlace: 6, byOneAccount: 300, windowMs: 60 * 60_000 } as const;
 
-/** Takes a person off a session with a reason they are sent (its trainers, admin); the queue moves up. */
-export async function remove(deps: Deps, actor: AuthUser, id: string, reason: string): Promise<Booking> {
+/** Takes a person off a session with a reason they are sent (its trainers, admin); the queue moves up, and the answer says who got the seat it freed. */
+export async function remove(deps: Deps, actor: AuthUser, id: string, reason: string): Promise<Booking & { promoted: PromotedPlace[] }> {
   await requireManagerOfBooking(deps, actor, id);
-  return changedPlace(deps, id, (trx) => engine.removeBooking(trx, deps, id, reason, actor.id));
+  // Set by the transaction that committed (a retried one sets it again).
+  let promoted: PromotedPlace[] = [];
+  const b = await changedPlace(deps, id, async (trx) => {
+    promoted = (await engine.removeBooking(trx, deps, id, reason, actor.id)).promoted;
+  });
+  return { ...b, promoted };
 }
+type PromotedPlace = import('../../shared/bookings.js').PromotedPlace;
 
 /**
  * A session's roster in queue order: everyone to those who run it (its trainers and in-house

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { AttendeeList, AttendeesQuery, BookInput, BookResult, Booking, BookingList, BulkBookResult, HoldableOrgs, HoldableOrgsQuery, HoldInput, HoldList, MoveSeatInput, OrgBookingsPage, OrgBookingsQuery, RemoveBookingInput } from '../../shared/bookings.js';
+import { AttendeeList, AttendeesQuery, BookInput, BookResult, Booking, BookingList, BulkBookResult, HoldableOrgs, HoldableOrgsQuery, HoldInput, HoldList, MoveSeatInput, OrgBookingsPage, OrgBookingsQuery, RemovedBooking, RemoveBookingInput } from '../../shared/bookings.js';
 import { Id } from '../../shared/common.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
@@ -205,9 +205,9 @@ export function bookingRoutes(deps: Deps) {
       method: 'post',
       path: '/bookings/{id}/remove',
       tags: ['bookings'],
-      summary: 'Take a person off a session with a reason they are sent (its trainers, admin); the queue moves up',
+      summary: 'Take a person off a session with a reason they are sent (its trainers, admin); the queue moves up, and the answer says who got the seat it freed (`promoted`)',
       request: { params: Params, body: jsonBody(RemoveBookingInput) },
-      responses: { 200: jsonResponse(Booking, 'The cancelled booking') },
+      responses: { 200: jsonResponse(RemovedBooking, 'The cancelled booking, and who on the waiting list got its seat (`promoted`: confirmed, or offered it until `offerExpiresAt`; empty when no one did)') },
     }),
     async (c) => {
       return c.json(await access.remove(deps, requireUser(c), c.req.valid('param').id, c.req.valid('json').reason), 200);

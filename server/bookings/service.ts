@@ -656,21 +656,48 @@ export async function moveSeat(trx: Trx, deps: Deps, bookingId: string, seat: Se
   return after;
 }
 
-/** A trainer (`actorId`) takes a person off a session, saying why; they are told (by whom), and the queue moves. */
-export async function removeBooking(trx: Trx, deps: Deps, bookingId: string, reason: string, actorId?: string): Promise<BookingRow> {
+/** Who got a seat a removal freed (shared/bookings.ts). */
+type PromotedPlace = import('../../shared/bookings.js').PromotedPlace;
+
+/**
+ * A trainer (`actorId`) takes a person off a session, saying why; they are told (by whom), and
+ * the queue moves. Says who got the seat it freed (`promoted`, queue order: confirmed, or
+ * offered it until when), so the trainer is told who came up in their place.
+ */
+export async function removeBooking(trx: Trx, deps: Deps, bookingId: string, reason: string, actorId?: string): Promise<BookingRow & { promoted: PromotedPlace[] }> {
   const found = await repo.findBooking(trx, bookingId);
   if (!found) throw new AppError('not_found', 'No such booking.');
   const s = await lockOpenSession(trx, deps, found.session_id);
   const b = (await repo.findBooking(trx, bookingId))!;
-  if (b.status === 'cancelled') return b;
+  if (b.status === 'cancelled') return { ...b, promoted: [] };
   const now = deps.now().toISOString();
   // The same rule as the owner's own cancelling (cancelBooking).
   const kept = await placeKept(trx, b, s, now, 'removed');
   if (kept) throw kept;
   await repo.changeBooking(trx, b, { status: 'cancelled', cancelled_at: now, updated_at: now, revision: b.revision + 1, offer_expires_at: null });
   await enqueue(trx, deps, 'removed', b.id, { reason, actedBy: actorId, priorStatus: b.status });
-  if (b.status !== 'waitlisted') await promoteWaitlist(trx, deps, s, b.seat);
-  return (await repo.findBooking(trx, b.id))!;
+  const promoted: PromotedPlace[] = [];
+  if (b.status !== 'waitlisted') {
+    // The queue as it stood (read under the session's lock), then those of it holding a seat of
+    // that kind once it has moved: at most the seat kind's capacity of rows, however long the queue.
+    const queue = await repo.waitlist(trx, s.id, b.seat);
+    await promoteWaitlist(trx, deps, s, b.seat);
+    if (queue.length) {
+      const place = new Map(queue.map((w, i) => [w.id, i]));
+      const seated = await trx
+        .selectFrom('bookings as b')
+        .innerJoin('users as u', 'u.id', 'b.user_id')
+        .select(['b.id', 'b.user_id', 'b.status', 'b.offer_expires_at', 'u.name'])
+        .where('b.session_id', '=', s.id)
+        .where('b.seat', '=', b.seat)
+        .where('b.status', 'in', ['confirmed', 'offered'])
+        .execute();
+      for (const r of seated.filter((r) => place.has(r.id)).sort((x, y) => place.get(x.id)! - place.get(y.id)!)) {
+        promoted.push({ bookingId: r.id, userId: r.user_id, name: r.name, seat: b.seat, status: r.status as 'confirmed' | 'offered', offerExpiresAt: r.offer_expires_at, firstInQueue: place.get(r.id) === 0 });
+      }
+    }
+  }
+  return { ...(await repo.findBooking(trx, b.id))!, promoted };
 }
 
 /** Whether an offer's time has run out at `nowIso` (it may still be `offered` until the sweep). */

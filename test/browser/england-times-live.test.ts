@@ -66,9 +66,9 @@ describe.skipIf(!browserAvailable)('times on the register, check-in and live roo
     await page.keyboard.press('Space');
     await page.getByRole('status').filter({ hasText: 'Cara Birch marked as attended.' }).waitFor();
     const row = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'Cara Birch' }) });
-    await row.getByText(/Corrected by Nia Trainer/).waitFor();
+    await row.getByText(/Marked present by Nia Trainer/).waitFor();
     const changedAt = (await t.request('GET', `/api/sessions/${s.id}/attendance`, { as: trainer })).json.items.find((r: { name: string }) => r.name === 'Cara Birch').override.changedAt as string;
-    expect(flat(await row.innerText())).toContain(`Corrected by Nia Trainer, ${await inZone(page, changedAt, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' })}`);
+    expect(flat(await row.innerText())).toContain(`Marked present by Nia Trainer, ${await inZone(page, changedAt, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' })}`);
 
     // Ben checks in from his phone, also on New York time.
     const code = (await t.request('GET', `/api/sessions/${s.id}/checkin-code`, { as: trainer })).json.code as string;

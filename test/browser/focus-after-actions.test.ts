@@ -310,7 +310,9 @@ describe.skipIf(!browserAvailable)('focus after actions, and other audited fault
     const { t } = env.server;
     const trainer = await t.user('trainer');
     const staff = await t.user('staff', (await t.org()).id);
-    const s = await t.session({ title: 'In the hall', mode: 'in_person', venue: 'Hall', capacity: { inPerson: 5 }, startsAt: daysFromNow(1), endsAt: plusMinutes(daysFromNow(1), 60) }, trainer);
+    // Under way, so check-in is open (the page offers the form only then).
+    const begun = plusMinutes(t.clock.now().toISOString(), -10);
+    const s = await t.session({ title: 'In the hall', mode: 'in_person', venue: 'Hall', capacity: { inPerson: 5 }, startsAt: begun, endsAt: plusMinutes(begun, 60) }, trainer);
     const page = await newPage(env.browser, env.server, NARROW);
     await signInAt(page, staff, `/sessions/${s.id}/checkin`);
     await page.getByRole('heading', { level: 1, name: 'Check in' }).waitFor();

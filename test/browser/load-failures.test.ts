@@ -130,7 +130,7 @@ describe.skipIf(!browserAvailable)('pages whose data fails to load', () => {
     await checkPage(page, 'register page after a failed refresh');
     attendanceFails = false;
     await tryAgainByKeyboard(page);
-    await page.getByText(/Corrected by Rita Trainer/).waitFor();
+    await page.getByText(/Marked present by Rita Trainer/).waitFor();
     await registerAlert.waitFor({ state: 'detached' });
     expect(await page.getByRole('checkbox', { name: 'Ben Okafor attended' }).isChecked()).toBe(true);
     await page.context().close();

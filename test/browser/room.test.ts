@@ -200,7 +200,7 @@ describe.skipIf(!browserAvailable)('live room, captions, register and check-in p
     expect(await tick.isChecked()).toBe(false);
     await tick.check();
     await tp.getByRole('status').filter({ hasText: 'Cara Singh marked as attended.' }).waitFor();
-    await tp.getByText(/Corrected by Rita Trainer/).waitFor();
+    await tp.getByText(/Marked present by Rita Trainer/).waitFor();
     expect(await tick.isChecked()).toBe(true);
     const csv = await tp.evaluate(async (id) => (await fetch(`/api/sessions/${id}/attendance.csv`)).text(), s.id);
     expect(csv).toContain('Cara Singh');

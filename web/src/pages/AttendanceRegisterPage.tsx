@@ -168,15 +168,18 @@ function Register({ sessionId, readOnly = false }: { sessionId: string; readOnly
     saving.current.add(id);
     setSaveError('');
     let sent: boolean | undefined;
+    let saved: AttendanceRow | undefined;
     try {
       for (;;) {
         sent = wanted.current.get(id)!;
-        await api(`/api/sessions/${encodeURIComponent(sessionId)}/attendance/${encodeURIComponent(id)}`, z.unknown(), { method: 'PUT', body: { attended: sent } });
+        saved = await api(`/api/sessions/${encodeURIComponent(sessionId)}/attendance/${encodeURIComponent(id)}`, AttendanceRow, { method: 'PUT', body: { attended: sent } });
         if (wanted.current.get(id) !== sent) continue;
         await report.reload();
         if (wanted.current.get(id) === sent) break;
       }
-      setStatus(`${row.name} marked as ${sent ? 'attended' : 'not attended'}.`);
+      // A tick gives no minutes: when nothing else recorded their time, said, with how to give it.
+      const noMinutes = sent && saved?.minutes === null ? ' No time in the room was recorded for them, so no minutes present are recorded: to give them, use Correct.' : '';
+      setStatus(`${row.name} marked as ${sent ? 'attended' : 'not attended'}.${noMinutes}`);
     } catch (e) {
       setSaveError(`Could not change ${row.name}: ${messageOf(e)}`);
       await report.reload();
@@ -269,7 +272,7 @@ function RegisterTable({ report, readOnly, sessionId, pending, onMark, onCorrect
           </p>
         ) : (
           <p>
-            {attendedCount} of {rows.length} marked as attended. Tick a box to mark someone as attended, untick it to mark them as not attended; to give their minutes present or a note too, use Correct. Attendance at least {Math.round(report.session.threshold * 100)}% of the session counts as attended.
+            {attendedCount} of {rows.length} marked as attended. Tick a box to mark someone as attended, untick it to mark them as not attended; to give their minutes present or a note too, use Correct. A tick records no minutes: their minutes present are those the room and check-in recorded, or, when neither recorded any, none until you give them with Correct. Attendance at least {Math.round(report.session.threshold * 100)}% of the session counts as attended.
           </p>
         )
       )}
@@ -321,8 +324,9 @@ function RegisterTable({ report, readOnly, sessionId, pending, onMark, onCorrect
                   <td data-label="Recorded by">
                     {r.override ? (
                       <>
-                        Corrected by {r.override.changedByName ?? 'a trainer'}, {formatDateTime(r.override.changedAt, ENGLAND)}
+                        {entryWords(r)} {r.override.changedByName ?? 'a trainer'}, {formatDateTime(r.override.changedAt, ENGLAND)}
                         {r.override.note && <> (note: “{r.override.note}”)</>}
+                        {r.attended && r.minutes === null && <> (no time in the room recorded: to give their minutes present, use Correct)</>}
                       </>
                     ) : (
                       sourceLabel[r.source]
@@ -376,6 +380,19 @@ function RegisterTable({ report, readOnly, sessionId, pending, onMark, onCorrect
       </TableScroll>
     </>
   );
+}
+
+/**
+ * Who made a row's register entry, and what it was: a tick on the register (attended or not,
+ * no minutes given) is "Marked present by" or "Marked absent by"; an entry giving minutes
+ * present (Correct) is "Corrected by". A tick records no minutes of its own: the row's minutes
+ * are then those the room and check-in recorded, or none (server/attendance/compute.ts,
+ * combine: a trainer's tick says that someone attended, not for how long, and a training record
+ * states no minutes it does not have), said beside it.
+ */
+function entryWords(r: AttendanceRow): string {
+  if (r.override?.minutes != null) return 'Corrected by';
+  return r.override?.attended ? 'Marked present by' : 'Marked absent by';
 }
 
 /** What a register entry says, in words: "attended, 45 minutes" or "not attended". */

@@ -11,6 +11,9 @@ import { described, ErrorSummary, Field, messageOf, PageHeading, useApp, type Fi
 import { ENGLAND, formatDate, formatTime, formatTimeRange } from '../format.js';
 import { Loaded, useLoad } from '../load.js';
 import { Link } from '../router.js';
+import { serverNow } from '../clock.js';
+import { JOIN_OPENS_MS } from '../calendarLinks.js';
+import { useClockPast } from './BookingsPage.js';
 
 /** The server's own words: they say what went wrong (wrong or expired code, no in-person seat, too many tries). */
 const CODE_HINT = 'The trainer shows this code at the front of the room. It changes every minute.';
@@ -19,11 +22,56 @@ function failureText(e: unknown): string {
   return messageOf(e);
 }
 
+/**
+ * Whether check-in is open at `now` (the server's clock): as the server's rule has it
+ * (server/attendance/service.ts, checkinWindow), from when the live room opens, 15 minutes
+ * before the start (CONTRACT), until the session ends; a cancelled session has none.
+ */
+export function checkinState(s: { startsAt: string; endsAt: string; status: string }, now: number): 'not_yet' | 'open' | 'closed' | 'cancelled' {
+  if (s.status === 'cancelled') return 'cancelled';
+  if (now < Date.parse(s.startsAt) - JOIN_OPENS_MS) return 'not_yet';
+  return now >= Date.parse(s.endsAt) ? 'closed' : 'open';
+}
+
+/** When check-in opens, or that it has closed and the register records attendance now: what the server would answer a check-in with. */
+function CheckinNotOpen({ s, state }: { s: { startsAt: string; endsAt: string }; state: 'not_yet' | 'closed' | 'cancelled' }) {
+  if (state === 'cancelled') {
+    return (
+      <div class="notice notice-warning checkin-result" id="checkin-not-open">
+        <h2>No check-in</h2>
+        <p>This session has been cancelled, so there is nothing to check in to.</p>
+      </div>
+    );
+  }
+  if (state === 'not_yet') {
+    const opensAt = new Date(Date.parse(s.startsAt) - JOIN_OPENS_MS);
+    return (
+      <div class="notice checkin-result" id="checkin-not-open">
+        <h2>Check-in has not opened yet</h2>
+        <p>
+          Check-in opens at {formatTime(opensAt, ENGLAND)} on {formatDate(opensAt.toISOString(), ENGLAND)}, 15 minutes before the session starts. Come back then and enter the code the trainer shows.
+        </p>
+      </div>
+    );
+  }
+  return (
+    <div class="notice notice-warning checkin-result" id="checkin-not-open">
+      <h2>Check-in has closed</h2>
+      <p>
+        This session ended at {formatTime(s.endsAt, ENGLAND)}, so check-in has closed. Attendance is being recorded by the trainer’s register: if you were there, tell the trainer so they can mark you present.
+      </p>
+    </div>
+  );
+}
+
 export function CheckinPage({ id }: { id: string }) {
   const { loc } = useApp();
   // What the session is, above the form; the form works without it.
   const sessionLoad = useLoad(() => api(`/api/sessions/${encodeURIComponent(id)}`, Session), [id]);
   const session = sessionLoad.data;
+  // Check-in opens and closes while the page is open, by the server's clock: the form goes (or comes) then.
+  useClockPast(session ? [Date.parse(session.startsAt) - JOIN_OPENS_MS, Date.parse(session.endsAt)] : []);
+  const state = session ? checkinState(session, serverNow()) : null;
   // Checked in already (reopening the page, its link's code long expired): said, with no form
   // asking for the code again. The form waits for the answer; if it cannot be read, the form is
   // shown (checking in again answers with the first check-in's time whatever the code).
@@ -100,8 +148,12 @@ export function CheckinPage({ id }: { id: string }) {
           <p>{result.text}</p>
         </div>
       )}
-      {/* A session not there for them (404: removed, or another school's) has nothing to check in to. */}
-      {!result?.ok && !checkedInAt && !asking && !(sessionLoad.error instanceof ApiError && sessionLoad.error.status === 404) && (
+      {/* Outside the check-in window no code is asked for: said instead (in a live region, so it is heard when the session ends while the page is open). */}
+      <div role="status" aria-live="polite">
+        {!result?.ok && !checkedInAt && !asking && state && state !== 'open' && session && <CheckinNotOpen s={session} state={state} />}
+      </div>
+      {/* A session not there for them (404: removed, or another school's) has nothing to check in to; the form waits for the session, so it is not offered and then taken away. */}
+      {!result?.ok && !checkedInAt && !asking && !(sessionLoad.loading && !session) && (state === null || state === 'open') && !(sessionLoad.error instanceof ApiError && sessionLoad.error.status === 404) && (
         <form onSubmit={submit} noValidate class="checkin-form">
           <ErrorSummary errors={errors} />
           <Field id="checkin-code" label="Check-in code" hint={CODE_HINT} error={fieldError}>

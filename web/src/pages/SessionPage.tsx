@@ -5,7 +5,7 @@ import { areaLabel, audienceWords, lastUsefulAt, Session, type AlsoBooked, type 
 import { Clash } from '../../../shared/timetables.js';
 import { AttendanceReport, MyCheckin } from '../../../shared/attendance.js';
 import { api } from '../api.js';
-import { JoinNow } from '../calendarLinks.js';
+import { JOIN_OPENS_MS, JoinNow } from '../calendarLinks.js';
 import { DownloadLink, Fact, isInternalWording, messageOf, PageHeading, Status, TextField, useApp, useFocusLater, When } from '../components.js';
 import { fmtIn, formatDateTime, formatTime, formatTimeRange, modeLabel, ordinal, plural, seatLabel } from '../format.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad, useSubmissionKey, type LoadState } from '../load.js';
@@ -542,6 +542,23 @@ function afterOwnOfferLapsed(s: Session, offer: Booking): Session {
   return { ...s, seats: { ...s.seats, [key]: passed } };
 }
 
+/**
+ * An in-person seat's check-in: when they checked in; else the link while check-in is open (as
+ * the server allows it: from 15 minutes before the start, the live room's window, until the
+ * end; web/src/pages/CheckinPage.tsx says the same); before then, when it opens; after the
+ * end, that it has closed and the trainer's register records attendance. By the server's clock,
+ * changing as each moment passes while the page is open.
+ */
+function CheckinLine({ sessionId, startsAt, endsAt, checkedInAt }: { sessionId: string; startsAt: string; endsAt: string; checkedInAt: string | null | undefined }) {
+  const opensAt = Date.parse(startsAt) - JOIN_OPENS_MS;
+  useClockPast([opensAt, Date.parse(endsAt)]);
+  const now = serverNow();
+  if (checkedInAt) return <>You checked in at {formatTime(checkedInAt)}.</>;
+  if (now >= Date.parse(endsAt)) return <>The session has ended, so check-in has closed. Attendance is being recorded by the trainer’s register: if you were there and did not check in, tell the trainer so they can mark you present.</>;
+  if (now < opensAt) return <>Check-in at the venue opens at {formatTime(new Date(opensAt))}, 15 minutes before the start, with the code the trainer shows.</>;
+  return <><Link href={`/sessions/${sessionId}/checkin`}>Check in at the venue</Link> (with the code the trainer shows)</>;
+}
+
 export function SessionPage({ id }: { id: string }) {
   const { me, loc } = useApp();
   const page = useLoad(async () => {
@@ -773,7 +790,7 @@ export function SessionPage({ id }: { id: string }) {
                     {/* Checked in already: said, with no second ask for the code. */}
                     {mine.status === 'confirmed' && mine.seat === 'in_person' && s.status === 'scheduled' && (
                       <li>
-                        {checkedInAt ? <>You checked in at {formatTime(checkedInAt)}.</> : <><Link href={`/sessions/${s.id}/checkin`}>Check in at the venue</Link> (with the code the trainer shows)</>}
+                        <CheckinLine sessionId={s.id} startsAt={s.startsAt} endsAt={s.endsAt} checkedInAt={checkedInAt} />
                       </li>
                     )}
                     <li>

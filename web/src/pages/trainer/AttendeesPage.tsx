@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { AttendeeList, AttendeeSort, AttendeeStatusFilter, AttendeesQuery, Booking, RemoveBookingInput, type AttendeeEntry } from '../../../../shared/bookings.js';
+import { AttendeeList, AttendeeSort, AttendeeStatusFilter, AttendeesQuery, Booking, RemovedBooking, RemoveBookingInput, type AttendeeEntry, type PromotedPlace } from '../../../../shared/bookings.js';
 import { Session, type SeatKind } from '../../../../shared/sessions.js';
 import { api } from '../../api.js';
 import { Badge, ConfirmButton, described, DownloadLink, Field, lengthHint, PageHeading, Status, TextField, tooLongError, useApp, useFocusLater, PendingHeading } from '../../components.js';
@@ -9,6 +9,21 @@ import { Link, navigate } from '../../router.js';
 import { Pagination } from '../../pagination.js';
 import { serverNow } from '../../clock.js';
 import { offerExpiry, offerLapsedAt, useClockPast } from '../BookingsPage.js';
+
+/**
+ * Who got the seat a removal freed, as a sentence to follow "removed" (nothing when no one
+ * waiting could have it): "Their in-person seat went to Dafydd Price, first on the waiting list
+ * (offered until …)" or "(confirmed)"; they have been told by email, as the queue always does.
+ */
+export function whoCameUp(promoted: readonly PromotedPlace[]): string {
+  return promoted
+    .map((p) => {
+      const place = p.firstInQueue ? 'first on the waiting list' : 'the first on the waiting list the seat was free to';
+      const how = p.status === 'offered' && p.offerExpiresAt ? `offered to them until ${formatDateTime(p.offerExpiresAt)}` : 'confirmed';
+      return ` Their ${p.seat === 'in_person' ? 'in-person' : 'online'} seat went to ${p.name}, ${place} (${how}); they have been told.`;
+    })
+    .join('');
+}
 
 const SORTS: Record<AttendeeSort, string> = { queue: 'Booking order', name: 'Name', school: 'School', status: 'Status' };
 
@@ -126,13 +141,13 @@ function Attendees({ s, navigated }: { s: Session; navigated: boolean }) {
   }
   async function remove(r: AttendeeEntry, reason: string) {
     await action.run(async () => {
-      await api(`/api/bookings/${encodeURIComponent(r.bookingId)}/remove`, Booking, { method: 'POST', body: { reason } });
+      const removedBooking = await api(`/api/bookings/${encodeURIComponent(r.bookingId)}/remove`, RemovedBooking, { method: 'POST', body: { reason } });
       // The row says at once that they are removed, offering nothing more, rather than "Remove"
       // again (which could only be refused) until the list is read again.
       const from = shownData.current;
       setRemoved((m) => ({ from, ids: new Set([...(m.from === from ? m.ids : []), r.bookingId]) }));
       setRemoving(null);
-      setMessage(`${r.name} removed. They have been sent your reason.`);
+      setMessage(`${r.name} removed. They have been sent your reason.${whoCameUp(removedBooking.promoted)}`);
       // The form (and the row's buttons) have gone: the message saying what happened takes
       // focus now, not once the list is back (it would be on <body> meanwhile).
       focusLater(() => document.getElementById('attendees-status'));
