@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { JobRole } from './accounts.js';
+import { JobRole, OrgKind } from './accounts.js';
 import { Id, SearchText } from './common.js';
 import { cursorParam, cursorText } from './cursor.js';
 
@@ -45,7 +45,12 @@ export type CoverageCounts = z.infer<typeof CoverageCounts>;
  * `urn`: the school's URN, if it has one: England has many schools of one name ("St Mary's …").
  * `nameShared`: another organisation in the scope (on any page) has the same name, so the URN is what tells them apart.
  */
-export const CoverageOrgRow = CoverageCounts.extend({ orgId: z.string(), name: z.string(), urn: z.string().nullable().optional(), nameShared: z.boolean().optional(), includes: z.array(z.string()).optional() });
+/**
+ * `ownStaff`: only on the row of a trust's or local authority's own people in its figures (its
+ * central staff, at none of its schools), the kind of organisation it is: that row is no school,
+ * and is named so (ownStaffLabel). Left out when it has no one.
+ */
+export const CoverageOrgRow = CoverageCounts.extend({ orgId: z.string(), name: z.string(), urn: z.string().nullable().optional(), nameShared: z.boolean().optional(), includes: z.array(z.string()).optional(), ownStaff: OrgKind.optional() });
 export type CoverageOrgRow = z.infer<typeof CoverageOrgRow>;
 
 export const Coverage = z.object({
@@ -63,7 +68,7 @@ export const Coverage = z.object({
   /** How many organisations match `orgsQ` in all (every page). */
   byOrgTotal: z.number(),
   /** The organisation with the highest share of staff who attended at least one session, of all in scope (ties by name; null when none has staff). */
-  byOrgHighest: z.object({ orgId: z.string(), name: z.string(), urn: z.string().nullable().optional(), nameShared: z.boolean().optional(), attended: z.number(), staff: z.number() }).nullable(),
+  byOrgHighest: z.object({ orgId: z.string(), name: z.string(), urn: z.string().nullable().optional(), nameShared: z.boolean().optional(), ownStaff: OrgKind.optional(), attended: z.number(), staff: z.number() }).nullable(),
   /** Per job role; null: not stated. Every role is listed, with zeros. */
   byRole: z.array(CoverageCounts.extend({ jobRole: JobRole.nullable() })),
   /** Monday-start weeks (UTC dates) from the first with anything to the current one (at most 104). */
@@ -133,4 +138,13 @@ export function sharePercent(n: number, of: number): number {
   if (of <= 0 || n <= 0) return 0;
   if (n >= of) return 100;
   return Math.min(99.9, Math.max(0.1, Math.round((1000 * n) / of) / 10));
+}
+
+/** What the page and its spreadsheet say of a share of a group with nobody in it, in place of "0 of 0 (0%)" or a blank. */
+export const NO_STAFF = 'No staff';
+
+/** The name of the row of a trust's or local authority's own staff (ownStaff), as the page and its spreadsheet both say it: "Oak Trust: the trust’s own staff (not at a school)". */
+export function ownStaffLabel(name: string, kind: OrgKind): string {
+  const whose = kind === 'trust' ? 'the trust’s' : kind === 'local_authority' ? 'the local authority’s' : 'its';
+  return `${name}: ${whose} own staff (not at a school)`;
 }

@@ -177,7 +177,16 @@ export async function personFor(deps: Deps, actor: AuthUser, userId: string): Pr
   return toUser(row, org?.name ?? null);
 }
 
-const URN_TAKEN = () => new AppError('conflict', 'Another organisation already has this URN.', { issues: [{ path: 'urn', message: 'is already used by another organisation' }] });
+/**
+ * A URN another organisation has (`other`): named to an administrator, who may see every
+ * organisation (only administrators create and change organisations; anyone else is told only
+ * that another has it). Refused in the race of a unique index, it is read again to name it.
+ */
+async function urnTaken(deps: Deps, actor: AuthUser, urn: string | null | undefined, other?: { name: string }) {
+  const named = actor.role === 'admin' && urn ? (other ?? (await repo.findOrgByUrn(deps.db, urn))) : undefined;
+  if (!named) return new AppError('conflict', 'Another organisation already has this URN.', { issues: [{ path: 'urn', message: 'is already used by another organisation' }] });
+  return new AppError('conflict', `Another organisation, ${named.name}, already has this URN.`, { issues: [{ path: 'urn', message: `is already used by another organisation, ${named.name}` }] });
+}
 
 /**
  * Organisations nest one level: a school, college or nursery sits under a trust or local
@@ -206,7 +215,8 @@ async function checkSsoServed(db: Q, org: { id: string; urn: string | null; pare
 
 export async function createOrg(deps: Deps, actor: AuthUser, input: z.infer<typeof CreateOrgInput>) {
   await checkParent(deps, input.kind, input.parentId);
-  if (input.urn && (await repo.findOrgByUrn(deps.db, input.urn))) throw URN_TAKEN();
+  const sameUrn = input.urn ? await repo.findOrgByUrn(deps.db, input.urn) : undefined;
+  if (input.urn && sameUrn) throw await urnTaken(deps, actor, input.urn, sameUrn);
   const row: OrganisationRow = {
     id: randomUUID(),
     name: input.name,
@@ -229,7 +239,7 @@ export async function createOrg(deps: Deps, actor: AuthUser, input: z.infer<type
       });
     } else await repo.insertOrg(deps.db, row);
   } catch (e) {
-    if (isUniqueViolation(e)) throw URN_TAKEN();
+    if (isUniqueViolation(e)) throw await urnTaken(deps, actor, input.urn);
     throw e;
   }
   return orgView(row);
@@ -326,7 +336,7 @@ export async function updateOrg(deps: Deps, actor: AuthUser, id: string, input: 
   }
   if (input.urn) {
     const other = await repo.findOrgByUrn(deps.db, input.urn);
-    if (other && other.id !== id) throw URN_TAKEN();
+    if (other && other.id !== id) throw await urnTaken(deps, actor, input.urn, other);
   }
   const set = {
     name: input.name ?? org.name,
@@ -381,7 +391,7 @@ export async function updateOrg(deps: Deps, actor: AuthUser, id: string, input: 
       return releaseForMovedOrg(trx, deps, id, `${set.name} is no longer part of ${leftParent.name}, and this session is only for ${leftParent.name} and its schools, so your place has been given up.`);
     });
   } catch (e) {
-    if (isUniqueViolation(e)) throw URN_TAKEN();
+    if (isUniqueViolation(e)) throw await urnTaken(deps, actor, input.urn);
     if (e instanceof ReadAgain) {
       if (attempt < 3) return updateOrg(deps, actor, id, input, attempt + 1);
       throw new AppError('changed_meanwhile', 'Someone else is changing this organisation right now, so nothing was saved. Please try again in a moment.');

@@ -13,8 +13,8 @@
  * Office staff see their own organisation (a trust's or local authority's office: it and
  * every organisation under it); administrators everything; anyone else nothing.
  */
-import { JOB_ROLE_LABEL, type JobRole } from '../../shared/accounts.js';
-import { sharePercent, type Coverage, type CoverageCounts, type CoverageFigure, type CoverageOrgRow, type CoverageOrgsSort, type NotBookedList } from '../../shared/reach.js';
+import { JOB_ROLE_LABEL, type JobRole, type OrgKind } from '../../shared/accounts.js';
+import { NO_STAFF, ownStaffLabel, sharePercent, type Coverage, type CoverageCounts, type CoverageFigure, type CoverageOrgRow, type CoverageOrgsSort, type NotBookedList } from '../../shared/reach.js';
 import { encodeCursor } from '../../shared/cursor.js';
 import { orgsActableBy } from '../accounts/acting.js';
 import { AppError } from '../errors.js';
@@ -29,7 +29,7 @@ const JOB_ROLES: (JobRole | null)[] = ['teacher', 'teaching_assistant', 'support
 
 interface ResolvedScope {
   kind: 'programme' | 'group' | 'school';
-  org: { id: string; name: string } | null;
+  org: { id: string; name: string; kind: OrgKind } | null;
   people: repo.PeopleScope;
   /** Organisation id -> the row its figures are shown under (the organisation itself, or for the programme its top-level organisation), with its URN to tell schools of one name apart. */
   rowOf: Map<string, { id: string; name: string; urn: string | null }>;
@@ -41,7 +41,7 @@ interface ResolvedScope {
  * Refuses `actor` the coverage of `orgId` (none: their own; an administrator's: the whole
  * programme) unless they may see it. Answers the organisation asked about, if one.
  */
-async function requireReader(deps: Deps, actor: AuthUser, orgId: string | undefined): Promise<{ id: string; name: string; urn: string | null } | null> {
+async function requireReader(deps: Deps, actor: AuthUser, orgId: string | undefined): Promise<{ id: string; name: string; kind: OrgKind; urn: string | null } | null> {
   if (actor.role !== 'admin' && actor.role !== 'office') throw new AppError('forbidden', 'Only school office staff and administrators can see training coverage.');
   if (actor.role === 'admin' && !orgId) return null;
   const targetId = orgId ?? actor.orgId;
@@ -72,7 +72,7 @@ async function resolveScope(deps: Deps, actor: AuthUser, orgId: string | undefin
   const orgs = [org, ...under];
   return {
     kind: under.length ? 'group' : 'school',
-    org: { id: org.id, name: org.name },
+    org: { id: org.id, name: org.name, kind: org.kind },
     // Counted on the sessions the reader may see: a trust's office does not count its schools' own in-house sessions.
     people: { kind: 'orgs', orgIds: orgs.map((o) => o.id), seenBy: await viewerFor(deps.db, actor) },
     rowOf: new Map(orgs.map((o) => [o.id, { id: o.id, name: o.name, urn: o.urn }])),
@@ -202,7 +202,7 @@ export async function coverage(deps: Deps, actor: AuthUser, orgId?: string, page
     ...all,
     byOrg: (page.sort === 'name' ? matching : [...matching].sort(orgOrder(page.sort))).slice(page.offset, page.offset + page.limit).map(told),
     byOrgTotal: matching.length,
-    byOrgHighest: highest ? told({ orgId: highest.orgId, name: highest.name, urn: highest.urn ?? null, attended: highest.attended, staff: highest.staff }) : null,
+    byOrgHighest: highest ? told({ orgId: highest.orgId, name: highest.name, urn: highest.urn ?? null, ...(highest.ownStaff ? { ownStaff: highest.ownStaff } : {}), attended: highest.attended, staff: highest.staff }) : null,
   };
 }
 
@@ -239,6 +239,13 @@ async function allFigures(deps: Deps, actor: AuthUser, orgId?: string): Promise<
   }
   // In a school or trust, every organisation is listed, even with nobody in it yet.
   if (scope.kind !== 'programme') for (const o of scope.rowOf.keys()) orgRow(o);
+  // A trust's (or local authority's) own people, at none of its schools, are no school: their
+  // row is named as theirs (ownStaff), and left out when there is no one.
+  if (scope.kind === 'group' && scope.org) {
+    const own = byOrg.get(scope.org.id);
+    if (own && own.staff === 0) byOrg.delete(scope.org.id);
+    else if (own) own.ownStaff = scope.org.kind;
+  }
   const within = new Map<string, string[]>();
   if (scope.kind === 'programme') {
     for (const [id, row] of scope.rowOf) {
@@ -351,7 +358,8 @@ async function everyoneNotBooked(deps: Deps, actor: AuthUser, orgId?: string) {
   return rows.map(notBookedPerson);
 }
 
-const pct = (n: number, of: number) => (of === 0 ? '' : String(sharePercent(n, of)));
+// A group with nobody in it says so, as the page does (never a blank, nor "0").
+const pct = (n: number, of: number) => (of === 0 ? NO_STAFF : String(sharePercent(n, of)));
 const roleLabel = (j: JobRole | null) => (j ? JOB_ROLE_LABEL[j] : 'Not stated');
 
 /**
@@ -380,7 +388,7 @@ export async function coverageCsv(deps: Deps, actor: AuthUser, figure: CoverageF
   const baseCols = ['staff', 'booked', 'booked %', 'attended at least one session', 'attended %'];
   let csv: string;
   // The URN last: schools of one name told apart, the columns before it where they were.
-  if (figure === 'schools') csv = write(['organisation', ...baseCols, ...courseCols, 'urn'], c.byOrg.map((o) => [o.name, ...base(o), ...done(o), o.urn ?? '']));
+  if (figure === 'schools') csv = write(['organisation', ...baseCols, ...courseCols, 'urn'], c.byOrg.map((o) => [o.ownStaff ? ownStaffLabel(o.name, o.ownStaff) : o.name, ...base(o), ...done(o), o.urn ?? '']));
   else if (figure === 'roles') csv = write(['job role', ...baseCols, ...courseCols], c.byRole.map((r) => [roleLabel(r.jobRole), ...base(r), ...done(r)]));
   else if (figure === 'weekly') csv = write(['week starting', 'attended a first session', 'course completions', 'attended to date', 'course completions to date'], c.weekly.map((w) => [w.weekStart, w.firstAttended, w.completions, w.attendedToDate, w.completionsToDate]));
   else csv = write(['course', 'parts required', 'staff', 'completed', 'completed %'], c.courses.map((k) => [k.title, k.partsRequired, c.totals.staff, c.totals.completed[k.courseId] ?? 0, pct(c.totals.completed[k.courseId] ?? 0, c.totals.staff)]));

@@ -95,7 +95,7 @@ describe('coverage of a trust', () => {
     expect(c.byOrg.map(strip)).toEqual([
       { orgId: schoolA.id, name: 'Ash Primary', urn: null, nameShared: false, staff: 4, booked: 2, attended: 1, completed: done(1, 1) },
       { orgId: schoolB.id, name: 'Birch Academy', urn: null, nameShared: false, staff: 4, booked: 2, attended: 2, completed: { [courseY]: 1 } },
-      { orgId: trust.id, name: 'Oak Trust', urn: null, nameShared: false, staff: 1, booked: 0, attended: 0, completed: {} },
+      { orgId: trust.id, name: 'Oak Trust', urn: null, nameShared: false, staff: 1, booked: 0, attended: 0, completed: {}, ownStaff: 'trust' },
     ]);
     expect(c.byRole.map(strip)).toEqual([
       { jobRole: 'teacher', staff: 1, booked: 1, attended: 1, completed: done(1, 1) },
@@ -192,7 +192,7 @@ describe('coverage of a trust', () => {
     expect(schools.map((r) => [r.organisation, r.staff, r.booked, r['booked %'], r['attended at least one session'], r['completed: SEND in depth']])).toEqual([
       ['Ash Primary', '4', '2', '50', '1', '1'],
       ['Birch Academy', '4', '2', '50', '2', '0'],
-      ['Oak Trust', '1', '0', '0', '0', '0'],
+      ['Oak Trust: the trust’s own staff (not at a school)', '1', '0', '0', '0', '0'],
     ]);
     expect((await csv(officeT, 'roles')).map((r) => [r['job role'], r.staff])).toEqual([['Teacher', '1'], ['Teaching assistant', '1'], ['Support staff', '1'], ['Leadership', '1'], ['Early years', '0'], ['Not stated', '5']]);
     expect((await csv(officeT, 'weekly')).map((r) => [r['week starting'], r['course completions']])).toEqual([['2026-02-02', '0'], ['2026-02-09', '3'], ['2026-02-16', '0']]);

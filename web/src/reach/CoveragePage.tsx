@@ -11,7 +11,7 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { JOB_ROLE_LABEL } from '../../../shared/accounts.js';
-import { Coverage, CoverageOrgsSort, sharePercent, type CoverageCounts } from '../../../shared/reach.js';
+import { Coverage, CoverageOrgsSort, NO_STAFF, ownStaffLabel, sharePercent, type CoverageCounts } from '../../../shared/reach.js';
 import { api } from '../api.js';
 import { described, Fact, Field, PageHeading, Status, TextField, useApp, useFocusLater, PendingHeading, TableScroll } from '../components.js';
 import { Loaded, useLoad } from '../load.js';
@@ -25,7 +25,10 @@ const PAGE = 50;
 
 /** As the spreadsheets say it (sharePercent): "99.9", never "100" before everyone; "0.1", never "0" once anyone has. */
 const pct = (n: number, of: number) => sharePercent(n, of).toLocaleString('en-GB', { maximumFractionDigits: 1 });
-const ofText = (n: number, of: number) => `${n.toLocaleString('en-GB')} of ${of.toLocaleString('en-GB')} (${pct(n, of)}%)`;
+/** "3 of 4 (75%)"; a group with nobody in it says "No staff" (as its spreadsheet does), never "0 of 0 (0%)". */
+const ofText = (n: number, of: number) => (of === 0 ? NO_STAFF : `${n.toLocaleString('en-GB')} of ${of.toLocaleString('en-GB')} (${pct(n, of)}%)`);
+/** What a bar says at its end: "3 of 4 (75%) attended", or "No staff". */
+const attendedText = (n: number, of: number) => (of === 0 ? NO_STAFF : `${ofText(n, of)} attended`);
 const qs = (orgId: string | null, extra = '') => {
   const p = new URLSearchParams(extra);
   if (orgId) p.set('orgId', orgId);
@@ -59,7 +62,7 @@ function coverageHref(orgId: string | null, { q, sort, page }: OrgsView) {
 type Shown = OrgsView & { c: Coverage; recounted: boolean };
 
 export function CoveragePage() {
-  const { loc } = useApp();
+  const { loc, me } = useApp();
   const orgId = loc.query.get('orgId');
   const q = (loc.query.get('orgsQ') ?? '').trim();
   // An unknown sort or page in the address (an old or edited link) is the default.
@@ -99,7 +102,7 @@ export function CoveragePage() {
     <>
       <PendingHeading state={state} title="Training coverage" navigated={loc.navigated} />
       <Loaded state={state} what="training coverage">
-        {(s) => <CoverageView s={s} orgId={orgId} navigated={loc.navigated} asked={{ q, sort, page }} onSearch={() => (searched.current = true)} onCountAgain={countAgain} counting={state.loading && asOf.current === null} />}
+        {(s) => <CoverageView s={s} orgId={orgId} wholeProgramme={me.role === 'admin'} navigated={loc.navigated} asked={{ q, sort, page }} onSearch={() => (searched.current = true)} onCountAgain={countAgain} counting={state.loading && asOf.current === null} />}
       </Loaded>
     </>
   );
@@ -141,6 +144,7 @@ function CountsHead({ first, courses }: { first: string; courses: Coverage['cour
 function CoverageView({
   s,
   orgId,
+  wholeProgramme,
   navigated,
   asked,
   onSearch,
@@ -149,6 +153,8 @@ function CoverageView({
 }: {
   s: Shown;
   orgId: string | null;
+  /** Where "Back" goes: an administrator's coverage without an organisation is the whole programme's; office staff's, their own organisation's. */
+  wholeProgramme: boolean;
   navigated: boolean;
   asked: OrgsView;
   onSearch: () => void;
@@ -162,8 +168,10 @@ function CoverageView({
   const t = c.totals;
   const orgWord = c.scope.kind === 'programme' ? 'trust, local authority or school' : 'school';
   // Schools of one name (England has many St Mary's) told apart by their URN, where another in the scope, on any page, shares it.
-  const orgName = (o: { name: string; urn?: string | null; nameShared?: boolean }) => (o.nameShared && o.urn ? `${o.name} (URN ${o.urn})` : o.name);
-  const orgBars = c.byOrg.map((o) => ({ label: orgName(o), value: o.staff ? o.attended / o.staff : 0, text: `${ofText(o.attended, o.staff)} attended` }));
+  // A trust's own people (at none of its schools) are named as theirs, not as one more school.
+  const orgName = (o: { name: string; urn?: string | null; nameShared?: boolean; ownStaff?: Coverage['byOrg'][number]['ownStaff'] }) =>
+    o.ownStaff ? ownStaffLabel(o.name, o.ownStaff) : o.nameShared && o.urn ? `${o.name} (URN ${o.urn})` : o.name;
+  const orgBars = c.byOrg.map((o) => ({ label: orgName(o), value: o.staff ? o.attended / o.staff : 0, text: attendedText(o.attended, o.staff) }));
   // A highest share of none is no highest: with no one attended anywhere yet, it says so instead.
   const best = c.byOrgHighest && c.byOrgHighest.attended > 0 ? c.byOrgHighest : null;
   const noneYet = c.byOrgHighest !== null && c.byOrgHighest !== undefined && c.byOrgHighest.attended === 0;
@@ -181,7 +189,7 @@ function CoverageView({
       </PageHeading>
       {c.scope.kind !== 'programme' && orgId && (
         <p class="back">
-          <Link href="/reach">Back to my coverage</Link>
+          <Link href="/reach">{wholeProgramme ? 'Back to coverage for the whole programme' : 'Back to my coverage'}</Link>
         </p>
       )}
       <p>
@@ -302,11 +310,11 @@ function CoverageView({
         <PercentBars
           id="by-role-chart"
           title="Share of staff who attended at least one session, by job role"
-          summary={c.byRole
-            .filter((r) => r.staff > 0)
-            .map((r) => `${roleName(r.jobRole)}: ${ofText(r.attended, r.staff)}`)
-            .join('. ') || 'No staff yet.'}
-          bars={c.byRole.map((r) => ({ label: roleName(r.jobRole), value: r.staff ? r.attended / r.staff : 0, text: `${ofText(r.attended, r.staff)} attended` }))}
+          summary={[
+            ...c.byRole.filter((r) => r.staff > 0).map((r) => `${roleName(r.jobRole)}: ${ofText(r.attended, r.staff)}`),
+            ...(t.staff > 0 && c.byRole.some((r) => r.staff === 0) ? [`No staff: ${c.byRole.filter((r) => r.staff === 0).map((r) => roleName(r.jobRole)).join(', ')}`] : []),
+          ].join('. ') || 'No staff yet.'}
+          bars={c.byRole.map((r) => ({ label: roleName(r.jobRole), value: r.staff ? r.attended / r.staff : 0, text: attendedText(r.attended, r.staff) }))}
         />
         <TableScroll label="By job role">
           <table class="stack">

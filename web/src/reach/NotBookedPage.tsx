@@ -14,8 +14,10 @@
  * Booking someone says where they were put (the session, the seat; a waiting list place, and
  * whether the seats left are held for other schools) beside the table, and their row keeps
  * saying it in place of its Book button for that session, though the list read again no longer
- * has them: the keyboard user goes on to the next row's Book button. A hybrid session's seat is
- * chosen, never assumed, and named in each Book button.
+ * has them, with a link to their booking (to look at it or cancel it). Focus goes to those
+ * words in their row, never to another person's Book button: Enter pressed again does nothing
+ * there, where on the next Book button it booked the next person by mistake. A hybrid
+ * session's seat is chosen, never assumed, and named in each Book button.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { z } from 'zod';
@@ -45,6 +47,8 @@ interface PeopleView {
 type Person = z.infer<typeof NotBookedPerson>;
 /** Where booking a person from the page put them on a session. */
 interface Placed {
+  /** Their booking: its page shows it and cancels it. */
+  bookingId: string;
   status: 'confirmed' | 'waitlisted';
   position?: number;
   seat: SeatKind;
@@ -69,9 +73,27 @@ const placeKey = (sessionId: string, userId: string) => `${sessionId}\n${userId}
 const rowId = (userId: string) => `not-booked-row-${userId}`;
 const placedId = (userId: string) => `not-booked-placed-${userId}`;
 
-/** What a row says in place of its Book button once booked on the session chosen. */
+/** What a row says in place of its Book button once booked: on what, in which seat, or which waiting list place. */
 function placedText(p: Placed): string {
-  return p.status === 'confirmed' ? 'Booked' : `On the waiting list${p.position ? `, place ${p.position}` : ''}`;
+  return p.status === 'confirmed'
+    ? `Booked on ${p.sessionTitle} (${seatWord(p.seat)} seat)`
+    : `On the waiting list for ${p.sessionTitle} (${seatWord(p.seat)} seat)${p.position ? `, place ${p.position}` : ''}`;
+}
+
+/**
+ * A row's words once its person is booked (they take focus: who, on what), and the link to
+ * their booking, to look at it or cancel it if booked by mistake.
+ */
+function PlacedCell({ person, placed }: { person: Person; placed: Placed }) {
+  return (
+    <>
+      <span id={placedId(person.userId)} tabIndex={-1}>
+        <span class="visually-hidden">{person.name}: </span>
+        {placedText(placed)}.
+      </span>{' '}
+      <Link href={`/bookings/${encodeURIComponent(placed.bookingId)}`}>View or cancel {person.name}’s booking</Link>
+    </>
+  );
 }
 
 /**
@@ -183,16 +205,11 @@ export function NotBookedPage() {
   const title = 'Staff not yet booked';
 
   /**
-   * Where focus goes once `userId` is booked (their Book button has gone): the next Book button
-   * below them, so the keyboard user goes on down the list, else their row's new words.
+   * Where focus goes once `userId` is booked (their Book button has gone): their row's new words,
+   * saying who was booked on what, never the next person's Book button (a second Enter there
+   * booked the next person by mistake). Tab goes on to the link to their booking, then down the list.
    */
-  const nextAfter = (userId: string) => () => {
-    for (let r = document.getElementById(rowId(userId))?.nextElementSibling; r; r = r.nextElementSibling) {
-      const next = r.querySelector<HTMLElement>('button[data-book]');
-      if (next) return next;
-    }
-    return document.getElementById(placedId(userId));
-  };
+  const placedWords = (userId: string) => () => document.getElementById(placedId(userId));
 
   async function bookPerson(person: Person, session: z.infer<typeof Session>, chosenSeat: SeatKind, view: string, before: string | null) {
     const { userId, name } = person;
@@ -200,13 +217,13 @@ export function NotBookedPage() {
     await book.run(async () => {
       const r = await api(`/api/sessions/${encodeURIComponent(session.id)}/bookings`, BookResult, { method: 'POST', body: { userId, seat: chosenSeat } });
       setMessage(bookedMessage(r, name, person.orgName, session.title));
-      setPlaces((m) => new Map(m).set(placeKey(session.id, userId), { status: r.status, position: r.position, seat: r.seat, sessionTitle: session.title }));
+      setPlaces((m) => new Map(m).set(placeKey(session.id, userId), { bookingId: r.id, status: r.status, position: r.position, seat: r.seat, sessionTitle: session.title }));
       setKept((k) => [...k.filter((x) => x.person.userId !== userId), { person, sessionId: session.id, view, before }]);
-      // Their Book button has gone (the row says what happened): on to the next one.
-      focusLater(nextAfter(userId));
+      // Their Book button has gone: focus to their row's words saying what happened.
+      focusLater(placedWords(userId));
       // The page in view again, as it is now (the count with it); their row stays.
       await list.reload();
-    }, { for: userId, focusAfterRetry: nextAfter(userId) });
+    }, { for: userId, focusAfterRetry: placedWords(userId) });
   }
 
   return (
@@ -376,13 +393,9 @@ export function NotBookedPage() {
                           <td data-label="Waiting list">{x.waiting ? 'Waiting for a seat' : 'No'}</td>
                           <td data-label="Book">
                             {placed ? (
-                              <span id={placedId(x.userId)} tabIndex={-1}>
-                                {placedText(placed)}
-                              </span>
+                              <PlacedCell person={x} placed={placed} />
                             ) : elsewhere ? (
-                              <span id={placedId(x.userId)} tabIndex={-1}>
-                                {placedText(elsewhere)} on {elsewhere.sessionTitle}
-                              </span>
+                              <PlacedCell person={x} placed={elsewhere} />
                             ) : !x.canBook ? (
                               <span>Their school office books them</span>
                             ) : !chosen ? (
@@ -393,7 +406,6 @@ export function NotBookedPage() {
                               <ActionButton
                                 type="button"
                                 class="button button-secondary"
-                                data-book=""
                                 busy={book.busyFor(x.userId)}
                                 blocked={book.busy}
                                 busyLabel="Booking…"
