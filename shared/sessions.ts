@@ -9,6 +9,8 @@ export type SeatKind = z.infer<typeof SeatKind>;
 /** A session's mode and a seat kind in words, as the pages show them and the office's bookings spreadsheet writes them. */
 export const modeLabel: Record<Mode, string> = { online: 'Online', in_person: 'In person', hybrid: 'Hybrid (in person or online)' };
 export const seatLabel: Record<SeatKind, string> = { online: 'Online', in_person: 'In person' };
+/** A seat kind as a word before a noun ("an in-person seat", "online seats", "the in-person hold"). */
+export const seatAdjective: Record<SeatKind, string> = { online: 'online', in_person: 'in-person' };
 
 /**
  * Where a session is, for finding one near you: one of England's nine regions (the ONS

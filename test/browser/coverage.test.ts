@@ -524,7 +524,7 @@ describe.skipIf(!browserAvailable)('training coverage pages', () => {
     const ben = await t.user('staff', school.id, 'Ben Evans');
     await t.user('staff', school.id, 'Cai Jones');
     const s = await t.session({ title: 'Hilltop hybrid circuits', mode: 'hybrid', venue: 'Hall', startsAt: daysFromNow(7), endsAt: plusMinutes(daysFromNow(7), 60), capacity: { inPerson: 2, online: 5 } });
-    // Of the two in person seats, one is held for another school.
+    // Of the two in-person seats, one is held for another school.
     expect((await t.request('PUT', `/api/sessions/${s.id}/holds`, { as: s.trainer, body: { orgId: elsewhere.id, seat: 'in_person', seats: 1 } })).status).toBe(204);
 
     const page = await newPage(env.browser, env.server, NARROW);
@@ -551,22 +551,22 @@ describe.skipIf(!browserAvailable)('training coverage pages', () => {
     await page.keyboard.press('ArrowDown');
     await expect.poll(() => seat.inputValue()).toBe('in_person');
     // Each Book button names the seat it books.
-    await table.getByRole('button', { name: 'Book Cai Jones on Hilltop hybrid circuits, in person seat', exact: true }).waitFor();
+    await table.getByRole('button', { name: 'Book Cai Jones on Hilltop hybrid circuits, in-person seat', exact: true }).waitFor();
 
-    // Aisha takes the in person seat nobody holds: said beside the table, with the session and
+    // Aisha takes the in-person seat nobody holds: said beside the table, with the session and
     // seat; her row says so, and focus is on those words.
-    await activate(page, 'Book Aisha Ahmed on Hilltop hybrid circuits, in person seat');
+    await activate(page, 'Book Aisha Ahmed on Hilltop hybrid circuits, in-person seat');
     const status = page.locator('#not-booked-status');
-    await expect.poll(() => status.textContent()).toBe('Aisha Ahmed is booked on Hilltop hybrid circuits (in person seat).');
-    await expect.poll(() => bookCell('Aisha Ahmed').innerText()).toContain('Booked on Hilltop hybrid circuits (in person seat).');
+    await expect.poll(() => status.textContent()).toBe('Aisha Ahmed is booked on Hilltop hybrid circuits (in-person seat).');
+    await expect.poll(() => bookCell('Aisha Ahmed').innerText()).toContain('Booked on Hilltop hybrid circuits (in-person seat).');
     await expectFocused(page, `#not-booked-placed-${aisha.id}`);
     await expect.poll(() => count.textContent()).toBe('Showing 3 of 3 people not yet booked. Also shown: 1 person booked just now.');
 
-    // Ben: the one in person seat left is held for Valley School, so not free to him. Said as
+    // Ben: the one in-person seat left is held for Valley School, so not free to him. Said as
     // that, not as a full session.
-    await activate(page, 'Book Ben Evans on Hilltop hybrid circuits, in person seat');
-    await expect.poll(() => status.textContent()).toBe('No in person seats on Hilltop hybrid circuits are free to Hilltop Academy’s staff: the 1 empty seat is held for another school. Ben Evans is on the waiting list, place 1.');
-    await expect.poll(() => bookCell('Ben Evans').innerText()).toContain('On the waiting list for Hilltop hybrid circuits (in person seat), place 1.');
+    await activate(page, 'Book Ben Evans on Hilltop hybrid circuits, in-person seat');
+    await expect.poll(() => status.textContent()).toBe('No in-person seats on Hilltop hybrid circuits are free to Hilltop Academy’s staff: the 1 empty seat is held for another school. Ben Evans is on the waiting list, place 1.');
+    await expect.poll(() => bookCell('Ben Evans').innerText()).toContain('On the waiting list for Hilltop hybrid circuits (in-person seat), place 1.');
     // Still not booked (waiting), so still listed: with no Book button to press again for this session.
     await expect.poll(() => table.getByRole('row', { name: /Ben Evans/ }).getByRole('cell').nth(2).innerText()).toBe('Waiting for a seat');
     expect(await table.getByRole('button', { name: /^Book Ben Evans/ }).count()).toBe(0);
@@ -575,7 +575,7 @@ describe.skipIf(!browserAvailable)('training coverage pages', () => {
     await tabTo(page, 'Seat to book people on', { back: true });
     await page.keyboard.press('ArrowDown');
     await expect.poll(() => seat.inputValue()).toBe('online');
-    expect(await bookCell('Ben Evans').innerText()).toContain('On the waiting list for Hilltop hybrid circuits (in person seat), place 1.');
+    expect(await bookCell('Ben Evans').innerText()).toContain('On the waiting list for Hilltop hybrid circuits (in-person seat), place 1.');
     await table.getByRole('button', { name: 'Book Zoe Office on Hilltop hybrid circuits, online seat', exact: true }).waitFor();
 
     // The last row booked: its own new words take focus, there being no Book button below it.

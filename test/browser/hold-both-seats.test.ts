@@ -27,7 +27,7 @@ describe.skipIf(!browserAvailable)('seat holds of both kinds on a hybrid session
     await signInAt(page, tess, `/sessions/${s.id}/holds?org=${acorns.id}`);
     await page.getByRole('heading', { level: 1, name: 'Hold seats: Speech, language and communication' }).waitFor();
     expect(await page.locator('#hold-org').inputValue()).toBe(acorns.id);
-    await page.getByText('You can hold seats nobody has yet, up to the number of your staff with no place on this session, online and in person seats together.', { exact: false }).waitFor();
+    await page.getByText('You can hold seats nobody has yet, up to the number of your staff with no place on this session, online and in-person seats together.', { exact: false }).waitFor();
 
     // Online: the radio group is one stop; the arrow moves to Online.
     await tabTo(page, 'In person');
@@ -63,7 +63,7 @@ describe.skipIf(!browserAvailable)('seat holds of both kinds on a hybrid session
     await page.keyboard.press('ArrowUp');
     await typeInto(page, 'Number of seats to hold', '1');
     await activate(page, 'Save hold');
-    await page.getByRole('status').filter({ hasText: '1 in person seat held for Little Acorns Nursery.' }).waitFor();
+    await page.getByRole('status').filter({ hasText: '1 in-person seat held for Little Acorns Nursery.' }).waitFor();
     expect((await held()).sort()).toEqual(['in_person 1', 'online 3']);
     await checkPage(page, 'seat holds, held of both kinds (320 px)');
   });

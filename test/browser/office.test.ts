@@ -68,7 +68,7 @@ describe.skipIf(!browserAvailable)('office staff', () => {
     const outcome = panel.getByRole('status').filter({ hasText: 'Outcome for each person' });
     await outcome.waitFor();
     const lines = await outcome.getByRole('listitem').allInnerTexts();
-    expect(lines).toEqual(['Bea Brown: Confirmed, in person seat', 'Cai Jones: On the waitlist, 1st in the queue for in person seats']);
+    expect(lines).toEqual(['Bea Brown: Confirmed, in-person seat', 'Cai Jones: On the waitlist, 1st in the queue for in-person seats']);
     // A booking that works leaves focus on the Book button (it stays; the outcome is announced).
     await expectFocused(page, '#book-staff-submit');
     await expectNoAxeViolations(page, 'session page with booking outcomes');
@@ -79,7 +79,7 @@ describe.skipIf(!browserAvailable)('office staff', () => {
     ]);
 
     // Already-booked people say so and cannot be ticked again; the waiting one shows her place.
-    await panel.getByText('Already booked (in person seat).').waitFor();
+    await panel.getByText('Already booked (in-person seat).').waitFor();
     expect(await panel.getByRole('checkbox', { name: /Bea Brown/ }).isDisabled()).toBe(true);
     expect(await panel.getByRole('checkbox', { name: /Cai Jones/ }).isDisabled()).toBe(true);
     await panel.getByText('Waiting: 1st in the queue.').waitFor();
@@ -610,7 +610,7 @@ describe.skipIf(!browserAvailable)('office staff', () => {
     await page.keyboard.press('ControlOrMeta+A');
     await page.keyboard.type('25');
     await activate(page, 'Save hold');
-    await page.getByRole('status').filter({ hasText: '25 in person seats held for Riverside Primary.' }).waitFor();
+    await page.getByRole('status').filter({ hasText: '25 in-person seats held for Riverside Primary.' }).waitFor();
     expect((await t.request('GET', `/api/sessions/${s.id}/holds`, { as: office })).json.items).toEqual([{ orgId: org.id, orgName: 'Riverside Primary', seat: 'in_person', seats: 25, claimed: 0 }]);
   });
 

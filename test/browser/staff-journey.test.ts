@@ -149,7 +149,7 @@ describe.skipIf(!browserAvailable)('staff and office journey', () => {
     await activate(page, 'Book 1 person');
     const outcome = panel.getByRole('status').filter({ hasText: 'Outcome for each person' });
     await outcome.waitFor();
-    expect(await outcome.getByRole('listitem').allInnerTexts()).toEqual([expect.stringMatching(/^Cai Cole: Confirmed, in person seat\. Clashes with their timetable: Y4 maths \(.+\): they may need cover\.$/)]);
+    expect(await outcome.getByRole('listitem').allInnerTexts()).toEqual([expect.stringMatching(/^Cai Cole: Confirmed, in-person seat\. Clashes with their timetable: Y4 maths \(.+\): they may need cover\.$/)]);
     await checkPage(page, 'book staff, the outcome naming the clash (320 px)');
   });
 

@@ -589,7 +589,7 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
     // Asha moves online; Ben, first in the queue, gets her in-person seat.
     await activate(page, 'Move to online: Asha Patel');
     await activate(page, 'Yes, move them');
-    await page.getByRole('status').filter({ hasText: 'Asha Patel moved to online. They have been told.' }).waitFor();
+    await page.getByRole('status').filter({ hasText: 'Asha Patel moved to an online seat. They have been told.' }).waitFor();
     // The list is read again after each change: wait for it rather than read it at once.
     await expect.poll(async () => (await page.getByRole('row').filter({ hasText: 'Ben Jones' }).innerText()).replace(/\s+/g, ' '), { timeout: 10_000 }).toContain('Confirmed');
     expect((await t.mails('seat_changed')).map((m) => m.to_email)).toEqual([asha.email]);

@@ -162,7 +162,7 @@ describe.skipIf(!browserAvailable)('a trust office', () => {
     await page.keyboard.type('Hilltop');
     const hill = page.getByRole('region', { name: 'Book staff from Hilltop Academy' });
     await hill.getByRole('checkbox', { name: /Cat Hilltop/ }).waitFor();
-    await hill.getByText('3 in person seats held for Riverside Primary School: 2 taken, 1 still held', { exact: false }).waitFor();
+    await hill.getByText('3 in-person seats held for Riverside Primary School: 2 taken, 1 still held', { exact: false }).waitFor();
     await hill.getByRole('link', { name: 'Hold seats for Hilltop Academy' }).waitFor();
     expect(await hill.getByText('your school').count()).toBe(0);
     await checkPage(page, 'session page, a trust office booking for a school with no hold (320 px)');
@@ -175,7 +175,7 @@ describe.skipIf(!browserAvailable)('a trust office', () => {
     await checkPage(page, 'seat holds, opened for a trust’s school (320 px)');
     await typeInto(page, 'Number of seats to hold', '1');
     await activate(page, 'Save hold');
-    await page.getByRole('status').filter({ hasText: '1 in person seat held for Hilltop Academy.' }).waitFor();
+    await page.getByRole('status').filter({ hasText: '1 in-person seat held for Hilltop Academy.' }).waitFor();
     // Back to the session: still booking for Hilltop, its hold shown, not the choice asked again.
     await activate(page, 'Back to the session');
     await page.waitForURL(new RegExp(`/sessions/${s.id}\\?org=${hilltop.id}$`));
@@ -189,15 +189,15 @@ describe.skipIf(!browserAvailable)('a trust office', () => {
     await page.keyboard.type('Riverside P');
     const prim = page.getByRole('region', { name: 'Book staff from Riverside Primary School' });
     await prim.getByRole('link', { name: 'Change the seats held for Riverside Primary School' }).waitFor();
-    await prim.getByText('3 in person seats held for Riverside Primary School: 2 taken, 1 still held', { exact: false }).waitFor();
-    await prim.getByText('1 in person seat held for Hilltop Academy: 0 taken, 1 still held', { exact: false }).waitFor();
+    await prim.getByText('3 in-person seats held for Riverside Primary School: 2 taken, 1 still held', { exact: false }).waitFor();
+    await prim.getByText('1 in-person seat held for Hilltop Academy: 0 taken, 1 still held', { exact: false }).waitFor();
     expect(await prim.getByText('your school').count()).toBe(0);
     await checkPage(page, 'session page, a trust office booking for a school with a hold (320 px)');
     await activate(page, 'Change the seats held for Riverside Primary School');
     await page.waitForURL(new RegExp(`org=${primary.id}$`));
     await page.getByRole('heading', { level: 1, name: 'Hold seats: Team Teach' }).waitFor();
     expect(await page.locator('#hold-org').inputValue()).toBe(primary.id);
-    await page.getByText('3 in person seats held now, 2 claimed.', { exact: false }).waitFor();
+    await page.getByText('3 in-person seats held now, 2 claimed.', { exact: false }).waitFor();
 
     // A school it does not act for, or no school at all, in the address: ignored, none chosen.
     for (const org of [brook.id, 'not-a-school']) {

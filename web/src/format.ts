@@ -80,7 +80,7 @@ export function formatTime(at: string | Date, timeZone: string = ENGLAND) {
 }
 
 // Shared with the server, whose office spreadsheet says them in the same words.
-export { modeLabel, seatLabel } from '../../shared/sessions.js';
+export { modeLabel, seatAdjective, seatLabel } from '../../shared/sessions.js';
 export { statusLabel } from '../../shared/bookings.js';
 
 export const plural = (n: number, one: string, many = one + 's') => `${n} ${n === 1 ? one : many}`;

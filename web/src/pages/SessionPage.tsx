@@ -7,7 +7,7 @@ import { AttendanceReport, MyCheckin } from '../../../shared/attendance.js';
 import { api } from '../api.js';
 import { JOIN_OPENS_MS, JoinNow } from '../calendarLinks.js';
 import { DownloadLink, Fact, isInternalWording, messageOf, PageHeading, Status, TextField, useApp, useFocusLater, When } from '../components.js';
-import { fmtIn, formatDateTime, formatTime, formatTimeRange, modeLabel, ordinal, plural, seatLabel } from '../format.js';
+import { fmtIn, formatDateTime, formatTime, formatTimeRange, modeLabel, ordinal, plural, seatAdjective, seatLabel } from '../format.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad, useSubmissionKey, type LoadState } from '../load.js';
 import { Link } from '../router.js';
 import { OrgSearchPicker, OrgsNotLoaded, SchoolSelect, useOrgs } from '../orgs.js';
@@ -150,14 +150,14 @@ function AlsoBookedNotice({ places }: { places: AlsoBooked[] }) {
 function outcomeText(r: z.infer<typeof BookAnswer>) {
   // Queued though seats are empty: they are held for other schools (heldForOthers), said so, not left to look like a full session.
   const held = r.status !== 'confirmed' && (r.heldForOthers ?? 0) > 0 ? ` (the ${r.heldForOthers === 1 ? 'empty seat is' : `${r.heldForOthers} empty seats are`} held for other schools)` : '';
-  const place = r.status === 'confirmed' ? `Confirmed, ${seatLabel[r.seat].toLowerCase()} seat` : `On the waitlist, ${ordinal(r.position ?? 0)} in the queue for ${seatLabel[r.seat].toLowerCase()} seats${held}`;
+  const place = r.status === 'confirmed' ? `Confirmed, ${seatAdjective[r.seat]} seat` : `On the waitlist, ${ordinal(r.position ?? 0)} in the queue for ${seatAdjective[r.seat]} seats${held}`;
   return r.clashes?.length ? `${place}. Clashes with their timetable: ${r.clashes.map((c) => `${c.label || 'busy'} (${formatTimeRange(c.startsAt, c.endsAt)})`).join('; ')}: they may need cover.` : place;
 }
 
 /** What an office sees about one person before booking them, given the place they hold now (see BookStaff). */
 function placeText(b: RosterEntry['booking']): string {
   if (!b) return 'Not booked';
-  if (b.status === 'confirmed') return `Already booked (${seatLabel[b.seat].toLowerCase()} seat)`;
+  if (b.status === 'confirmed') return `Already booked (${seatAdjective[b.seat]} seat)`;
   if (b.status === 'offered') return `Seat offered${b.offerExpiresAt ? `, to accept by ${formatDateTime(b.offerExpiresAt)}` : ''}`;
   return `Waiting: ${b.position ? `${ordinal(b.position)} in the queue` : 'on the waitlist'}`;
 }
@@ -199,7 +199,7 @@ function SchoolHolds({ s, holds, orgId, whose }: { s: Session; holds: LoadState<
           <ul class="plain">
             {[...h.items.filter((x) => x.orgId === orgId), ...h.items.filter((x) => x.orgId !== orgId)].map((x) => (
               <li key={x.orgId + x.seat}>
-                {plural(x.seats, `${seatLabel[x.seat].toLowerCase()} seat`)} held for {x.orgName}: {x.claimed} taken, {Math.max(0, x.seats - x.claimed)} still held
+                {plural(x.seats, `${seatAdjective[x.seat]} seat`)} held for {x.orgName}: {x.claimed} taken, {Math.max(0, x.seats - x.claimed)} still held
                 {s.holdsReleaseAt && <> until {formatDateTime(s.holdsReleaseAt)}</>}.
               </li>
             ))}
@@ -403,11 +403,11 @@ function BookStaff({ s, orgId, orgName, several, version, onBooked }: { s: Sessi
         <p>
           {counts.available > 0 ? (
             <>
-              <strong>{plural(counts.available, `${seatKindsOf(s).length > 1 ? `${seatLabel[seat].toLowerCase()} ` : ''}seat`)}</strong> free to {whose} now
+              <strong>{plural(counts.available, `${seatKindsOf(s).length > 1 ? `${seatAdjective[seat]} ` : ''}seat`)}</strong> free to {whose} now
               {counts.heldForViewer > 0 && <> ({counts.heldForViewer} of them held for {whose})</>}. Anyone past that joins the waitlist.
             </>
           ) : (
-            <>No {seatKindsOf(s).length > 1 ? `${seatLabel[seat].toLowerCase()} ` : ''}seats are free to {whose} now: anyone you book joins the waitlist.</>
+            <>No {seatKindsOf(s).length > 1 ? `${seatAdjective[seat]} ` : ''}seats are free to {whose} now: anyone you book joins the waitlist.</>
           )}
         </p>
       )}
@@ -632,13 +632,13 @@ export function SessionPage({ id }: { id: string }) {
       const place = r.position === 1 ? 'first' : `${ordinal(r.position ?? 0)}`;
       const queued =
         offeredSeat && r.status === 'waitlisted' && (r.heldForOthers ?? 0) > 0
-          ? `No ${seatLabel[r.seat].toLowerCase()} seats are free to you now: the ${r.heldForOthers === 1 ? 'empty one is' : `${r.heldForOthers} empty ones are`} held for other schools, so you have been put ${place} on the waitlist. Leave the waitlist if you would rather not wait.`
+          ? `No ${seatAdjective[r.seat]} seats are free to you now: the ${r.heldForOthers === 1 ? 'empty one is' : `${r.heldForOthers} empty ones are`} held for other schools, so you have been put ${place} on the waitlist. Leave the waitlist if you would rather not wait.`
           : offeredSeat && r.status === 'waitlisted'
-          ? `The last ${seatLabel[r.seat].toLowerCase()} seat was taken just before you, so you have been put ${r.position === 1 ? 'first' : `${ordinal(r.position ?? 0)}`} on the waitlist. Leave the waitlist if you would rather not wait.`
-          : `You joined the waitlist. You are number ${r.position} in the queue for ${seatLabel[r.seat].toLowerCase()} seats. You can add it to your calendar once you have a seat.`;
+          ? `The last ${seatAdjective[r.seat]} seat was taken just before you, so you have been put ${r.position === 1 ? 'first' : `${ordinal(r.position ?? 0)}`} on the waitlist. Leave the waitlist if you would rather not wait.`
+          : `You joined the waitlist. You are number ${r.position} in the queue for ${seatAdjective[r.seat]} seats. You can add it to your calendar once you have a seat.`;
       // Booked after too little was left to attend enough of it: said again with the booking, as before it.
       const late = arrivesTooLate(s, serverNow()) ? ` It will not count as attended: less than ${attendShare(s)} of the session was left when you booked.` : '';
-      setStatus((r.status === 'confirmed' ? `Booked: your ${seatLabel[r.seat].toLowerCase()} seat is confirmed.` : queued) + late + clash);
+      setStatus((r.status === 'confirmed' ? `Booked: your ${seatAdjective[r.seat]} seat is confirmed.` : queued) + late + clash);
       await refresh();
       // The form has gone; put focus where the new state is described.
       document.getElementById('your-place-title')?.focus();

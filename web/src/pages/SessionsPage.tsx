@@ -6,7 +6,7 @@ import { api } from '../api.js';
 import { described, errorFor, ErrorSummary, Fact, Field, type FieldError, PageHeading, TextField, useApp, When } from '../components.js';
 import { Pagination } from '../pagination.js';
 import { Loaded, Retry, useLoad } from '../load.js';
-import { dayInEngland, ENGLAND, formatDateTime, formatTime, formatTimeRange, modeLabel, ordinal, plural, seatLabel, viewerZone } from '../format.js';
+import { dayInEngland, ENGLAND, formatDateTime, formatTime, formatTimeRange, modeLabel, ordinal, plural, seatAdjective, viewerZone } from '../format.js';
 import { serverNow } from '../clock.js';
 import { Link, navigate } from '../router.js';
 import { fitHeadline } from '../timetable/FitNote.js';
@@ -124,7 +124,7 @@ function YourPlace({ b, now }: { b: Booking | undefined; now: number }) {
 }
 
 function yourPlace(b: Booking, now: number): string | null {
-  const seat = seatLabel[b.seat].toLowerCase();
+  const seat = seatAdjective[b.seat];
   if (b.status === 'confirmed') return `Booked: ${b.seat === 'online' ? 'an online' : 'an in-person'} seat`;
   if (b.status === 'offered') return b.offerExpiresAt && Date.parse(b.offerExpiresAt) <= now ? null : `A seat is offered to you (${seat})${b.offerExpiresAt ? `: take it by ${formatDateTime(b.offerExpiresAt)}` : ''}`;
   if (b.status === 'waitlisted') return `On the waiting list${b.position ? `, ${ordinal(b.position)} in the queue` : ''} (${seat})`;

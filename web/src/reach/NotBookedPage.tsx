@@ -27,7 +27,7 @@ import { NotBookedCursor, NotBookedList, type NotBookedPerson } from '../../../s
 import { SessionList, type SeatKind, type Session } from '../../../shared/sessions.js';
 import { api } from '../api.js';
 import { DownloadLink, PageHeading, Status, useApp, useFocusLater } from '../components.js';
-import { counted, formatDateTime, plural, seatLabel } from '../format.js';
+import { counted, formatDateTime, plural, seatAdjective } from '../format.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../load.js';
 import { KeysetPagination, ListSearch } from '../pagination.js';
 import { Link, navigate } from '../router.js';
@@ -66,8 +66,8 @@ interface Kept {
   before: string | null;
 }
 
-/** "online", "in person": as the office's other pages name a seat ("Confirmed, in person seat"). */
-const seatWord = (seat: SeatKind) => seatLabel[seat].toLowerCase();
+/** "online", "in-person": as the office's other pages name a seat ("Confirmed, in-person seat"). */
+const seatWord = (seat: SeatKind) => seatAdjective[seat];
 const viewOf = (q: string, after: string) => `${q}\n${after}`;
 const placeKey = (sessionId: string, userId: string) => `${sessionId}\n${userId}`;
 const rowId = (userId: string) => `not-booked-row-${userId}`;

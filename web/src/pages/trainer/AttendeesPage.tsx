@@ -3,7 +3,7 @@ import { AttendeeList, AttendeeSort, AttendeeStatusFilter, AttendeesQuery, Booki
 import { Session, type SeatKind } from '../../../../shared/sessions.js';
 import { api } from '../../api.js';
 import { Badge, ConfirmButton, described, DownloadLink, Field, lengthHint, PageHeading, Status, TextField, tooLongError, useApp, useFocusLater, PendingHeading } from '../../components.js';
-import { counted, formatDateTime, ordinal, plural, seatLabel, statusLabel } from '../../format.js';
+import { counted, formatDateTime, ordinal, plural, seatAdjective, seatLabel, statusLabel } from '../../format.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../../load.js';
 import { Link, navigate } from '../../router.js';
 import { Pagination } from '../../pagination.js';
@@ -134,7 +134,7 @@ function Attendees({ s, navigated }: { s: Session; navigated: boolean }) {
   async function move(r: AttendeeEntry, to: SeatKind) {
     await action.run(async () => {
       await api(`/api/bookings/${encodeURIComponent(r.bookingId)}/seat`, Booking, { method: 'POST', body: { seat: to } });
-      setMessage(`${r.name} moved to ${seatLabel[to].toLowerCase()}. They have been told.`);
+      setMessage(`${r.name} moved to ${to === 'online' ? 'an online' : 'an in-person'} seat. They have been told.`);
       await reload();
       focusLater(() => document.getElementById('attendees-status'));
     }, { onRefused: reload, for: r.bookingId });

@@ -5,7 +5,7 @@ import { heldSeatsReleasedAt, Session, type SeatKind } from '../../../../shared/
 import { Organisation } from '../../../../shared/accounts.js';
 import { api, ApiError } from '../../api.js';
 import { ConfirmButton, described, ErrorSummary, errorFor, Field, messageOf, PageHeading, Status, TextField, toFieldErrors, useApp, useFocusLater, type FieldError, PendingHeading } from '../../components.js';
-import { formatDateTime, plural, seatLabel, wallClock, zonedIso } from '../../format.js';
+import { formatDateTime, plural, seatAdjective, seatLabel, wallClock, zonedIso } from '../../format.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../../load.js';
 import { Link } from '../../router.js';
 import { OrgSearchPicker, type OrgFinder } from '../../orgs.js';
@@ -201,7 +201,7 @@ function Holds({ s, holds, orgs, allListed, chosen, navigated, reload, forSchool
         setErrors(beside);
         return;
       }
-      setMessage(n === 0 ? `Hold for ${orgName(orgId)} released.` : `${plural(n, `${seatLabel[seat].toLowerCase()} seat`)} held for ${orgName(orgId)}.`);
+      setMessage(n === 0 ? `Hold for ${orgName(orgId)} released.` : `${plural(n, `${seatAdjective[seat]} seat`)} held for ${orgName(orgId)}.`);
       setSeats('');
       await reload();
     }, { focusAfterRetry: afterRetryTo('save-hold') });
@@ -278,7 +278,7 @@ function Holds({ s, holds, orgs, allListed, chosen, navigated, reload, forSchool
       )}
       {forSchool && !closed && !released && (
         <p>
-          Held seats are kept for your staff until {s.holdsReleaseAt ? formatDateTime(s.holdsReleaseAt) : 'booking closes'}; then any nobody has taken go to everyone. You can hold seats nobody has yet, up to the number of your staff with no place on this session{s.mode === 'hybrid' ? ', online and in person seats together' : ''}.
+          Held seats are kept for your staff until {s.holdsReleaseAt ? formatDateTime(s.holdsReleaseAt) : 'booking closes'}; then any nobody has taken go to everyone. You can hold seats nobody has yet, up to the number of your staff with no place on this session{s.mode === 'hybrid' ? ', online and in-person seats together' : ''}.
         </p>
       )}
       <Status message={message} id="holds-status" focusable />
@@ -314,10 +314,10 @@ function Holds({ s, holds, orgs, allListed, chosen, navigated, reload, forSchool
                   <td data-label="Actions">
                     {/* Asked first: the seats it frees go at once to whoever is waiting for one. */}
                     <ConfirmButton
-                      label={`Release the ${seatLabel[h.seat].toLowerCase()} hold for ${h.orgName}`}
+                      label={`Release the ${seatAdjective[h.seat]} hold for ${h.orgName}`}
                       text="Release"
                       busyText="Releasing…"
-                      question={`Release the ${seatLabel[h.seat].toLowerCase()} hold for ${h.orgName}? ${h.seats - h.claimed > 0 ? `Its ${plural(h.seats - h.claimed, 'seat')} not yet claimed go${h.seats - h.claimed === 1 ? 'es' : ''} at once to people waiting, or to anyone booking, so holding them again may find them taken.` : 'Every seat it held is claimed: its staff keep their places.'}`}
+                      question={`Release the ${seatAdjective[h.seat]} hold for ${h.orgName}? ${h.seats - h.claimed > 0 ? `Its ${plural(h.seats - h.claimed, 'seat')} not yet claimed go${h.seats - h.claimed === 1 ? 'es' : ''} at once to people waiting, or to anyone booking, so holding them again may find them taken.` : 'Every seat it held is claimed: its staff keep their places.'}`}
                       confirmLabel="Yes, release it"
                       keepLabel="No, keep the hold"
                       variant="secondary"
@@ -378,7 +378,7 @@ function Holds({ s, holds, orgs, allListed, chosen, navigated, reload, forSchool
           <TextField
             id="hold-seats"
             label="Number of seats to hold"
-            hint={current ? `The number held in all, not more: ${plural(current.seats, `${seatLabel[seat].toLowerCase()} seat`)} held now, ${current.claimed} claimed. 0 releases the hold.` : '0 releases the hold.'}
+            hint={current ? `The number held in all, not more: ${plural(current.seats, `${seatAdjective[seat]} seat`)} held now, ${current.claimed} claimed. 0 releases the hold.` : '0 releases the hold.'}
             type="number"
             inputMode="numeric"
             min={0}
@@ -392,7 +392,7 @@ function Holds({ s, holds, orgs, allListed, chosen, navigated, reload, forSchool
           {lowering !== null && current ? (
             <div class="confirm" role="group" aria-labelledby="lower-question" id="lower-confirm" tabIndex={-1}>
               <p id="lower-question">
-                {lowering === 0 ? `Release the ${seatLabel[seat].toLowerCase()} hold for ${orgName(orgId)}?` : `Hold ${plural(lowering, `${seatLabel[seat].toLowerCase()} seat`)} for ${orgName(orgId)} instead of ${current.seats}?`}{' '}
+                {lowering === 0 ? `Release the ${seatAdjective[seat]} hold for ${orgName(orgId)}?` : `Hold ${plural(lowering, `${seatAdjective[seat]} seat`)} for ${orgName(orgId)} instead of ${current.seats}?`}{' '}
                 {`${plural(givenUp(lowering), 'seat')} not yet claimed go${givenUp(lowering) === 1 ? 'es' : ''} at once to people waiting, or to anyone booking, so holding ${givenUp(lowering) === 1 ? 'it' : 'them'} again may find ${givenUp(lowering) === 1 ? 'it' : 'them'} taken.`}
               </p>
               <div class="actions">
