@@ -60,7 +60,16 @@ export interface CalendarContext {
   organizer: { name: string; email: string };
   /** Whose calendar it is: the person booked (theirs, an invite), or an office's (its staff's bookings). */
   reader?: 'person' | 'office';
+  /**
+   * The person's account is turned off (an invite sent to them as their place ends): they can
+   * no longer sign in, so the invite points to no page of theirs and says whom to ask instead,
+   * as its email does (notifications/messages.ts, ACCOUNT_OFF_CONTACT).
+   */
+  signedOut?: boolean;
 }
+
+/** What a message or invite to someone whose account is turned off says instead of a link to manage their booking. */
+export const ACCOUNT_OFF_CONTACT = 'You can no longer sign in to SEND Live Training, so if you have any questions about this booking, please contact your school office.';
 
 /** The zone a calendar with no events carries: the service's default zone for sessions. */
 const DEFAULT_ZONE = 'Europe/London';
@@ -113,10 +122,16 @@ function eventDescription(row: CalendarRow, ctx: CalendarContext): string {
   }
   // Nothing reads replies to an invite (ORGANIZER is the service's own address): declining it
   // in a calendar would leave the seat taken and the person marked absent, or them in the queue.
-  if (!office && !cancelled) {
+  if (!office && !cancelled && !ctx.signedOut) {
     if (row.status === 'waitlisted') lines.push('No longer need a seat? Leave the waiting list on your booking page (below): removing this from your calendar does not take you off it.', '');
     else if (row.status === 'offered') lines.push('Don’t want it? Decline it on your booking page (below), so it goes to the next person: declining this in your calendar does not turn it down.', '');
     else if (row.status === 'confirmed') lines.push('Can’t come? Cancel on your booking page (below), so your place goes to someone else: declining this in your calendar does not cancel it.', '');
+  }
+  if (ctx.signedOut && !office) {
+    // No page they could still open: whom to ask instead.
+    if (row.seat !== 'online') lines.push(`Venue: ${oneLine(row.venue ?? 'to be confirmed')}`);
+    lines.push(ACCOUNT_OFF_CONTACT, `Booked for: ${name}`);
+    return lines.join('\n');
   }
   if (row.seat === 'online') lines.push(`${cancelled || noSeatYet ? 'Session page' : 'Join online'}: ${page}`);
   else lines.push(`Venue: ${oneLine(row.venue ?? 'to be confirmed')}`, `Session page: ${page}`);

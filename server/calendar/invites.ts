@@ -27,13 +27,15 @@ export async function inviteForNotice(
   kind: NoticeKind,
   bookingId: string,
   asOf?: { status: BookingStatus; revision: number; priorStatus?: BookingStatus | null },
+  /** The person's account is turned off: the invite points to no page of theirs (CalendarContext `signedOut`). */
+  signedOut = false,
 ): Promise<{ method: string; content: string } | undefined> {
   const current = await calendarRowOfBooking(db, bookingId);
   if (!current) return undefined;
   const row = asOf ? { ...current, status: asOf.status, bookingRevision: asOf.revision } : current;
   const method = noticeInviteMethod(kind, row.status, row.sessionStatus, asOf?.priorStatus);
   if (!method) return undefined;
-  const invite = renderInvite(row, calendarContext(deps));
+  const invite = renderInvite(row, { ...calendarContext(deps), signedOut });
   // The rules agree by construction; a mismatch would send the wrong METHOD, so send none.
   return invite.method === method ? invite : undefined;
 }

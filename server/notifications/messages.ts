@@ -308,8 +308,9 @@ function senderWords(sender: NoticeContext['sender']): { short: string; full: st
   return { short: name, full: `${name} (${role})` };
 }
 
-/** What a message to someone whose account is turned off says instead of a link to manage their booking. */
-export const ACCOUNT_OFF_CONTACT = 'You can no longer sign in to SEND Live Training, so if you have any questions about this booking, please contact your school office.';
+/** What a message to someone whose account is turned off says instead of a link to manage their booking (its invite says the same: calendar/ics.ts). */
+export { ACCOUNT_OFF_CONTACT } from '../calendar/ics.js';
+import { ACCOUNT_OFF_CONTACT } from '../calendar/ics.js';
 
 /**
  * What someone who booked the place for the person did, by the place's status when the notice

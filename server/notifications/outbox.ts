@@ -346,7 +346,7 @@ export async function renderNotice(db: Q, deps: Deps, row: OutboxRow): Promise<R
   const actor = (await actorsOf(db, [row])).get(row.acted_by ?? '');
   const seats = (await seatsOf(db, deps, [row], new Map([[found.id, found]]))).get(row.id);
   const { message, booking } = composeNotice(deps, row, found, notes, actor, (await lastToldOf(db, [row])).get(row.id), seats);
-  const ical = await inviteForNotice(db, deps, row.kind as NoticeKind, found.id, { status: booking.status, revision: booking.revision, priorStatus: row.prior_status });
+  const ical = await inviteForNotice(db, deps, row.kind as NoticeKind, found.id, { status: booking.status, revision: booking.revision, priorStatus: row.prior_status }, found.disabled_at !== null);
   return { ...message, parts: ical ? { ical } : {} };
 }
 

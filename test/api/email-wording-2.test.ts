@@ -62,7 +62,9 @@ async function mailTo(to: TestUser) {
     .map((m) => {
       const parts = leaves(m.raw);
       const part = (re: RegExp) => (parts.find((p) => re.test(p.type))?.body ?? '').replace(/\s+/g, ' ');
-      return { subject: /^Subject: (.*)$/m.exec(m.raw)?.[1] ?? '', text: part(/^text\/plain/i), html: part(/^text\/html/i) };
+      // The calendar invite as its lines read once unfolded (RFC 5545 folds long lines).
+      const ics = (parts.find((p) => /^text\/calendar/i.test(p.type))?.body ?? '').replace(/\r?\n[ \t]/g, '');
+      return { subject: /^Subject: (.*)$/m.exec(m.raw)?.[1] ?? '', text: part(/^text\/plain/i), html: part(/^text\/html/i), ics };
     });
 }
 
@@ -155,8 +157,9 @@ describe('an email to a turned-off account', () => {
     const s = await t.session({ title: 'Makaton basics', ...TIMES });
     const b = await book(s.id, jo);
     const [booked] = await mailTo(jo);
-    // Until then, the link is there.
+    // Until then, the link is there, in the email and its invite.
     expect(booked!.text).toContain(`Manage your booking: http://localhost:3000/bookings/${b.id}`);
+    expect(booked!.ics).toContain(`Manage your booking: http://localhost:3000/bookings/${b.id}`);
 
     const off = await t.request('PATCH', `/api/users/${jo.id}`, { as: office, body: { disabled: true } });
     expect(off.status, off.text).toBe(200);
@@ -170,6 +173,11 @@ describe('an email to a turned-off account', () => {
       expect(part).not.toContain('Manage your booking');
       expect(part).not.toContain(`/bookings/${b.id}`);
     }
+    // Its calendar invite (the event cancelled) points to no page of theirs either, and says whom to ask.
+    expect(ended.ics).toContain('METHOD:CANCEL');
+    expect(ended.ics).not.toContain('Manage your booking');
+    expect(ended.ics).not.toContain(`/bookings/${b.id}`);
+    expect(ended.ics).toContain('please contact your school office');
     // The session's details are still there.
     expect(ended.text).toContain('Session: Makaton basics');
   });
