@@ -38,6 +38,16 @@ export type ProviderSetting = z.infer<typeof ProviderSetting>;
 export const ProviderDetail = z.object({ label: z.string() });
 /** Which of a person's details were put right (`rectify_personal_data`), never their values; null on entries from before this was kept. */
 export const RectifyDetail = z.object({ fields: z.array(z.enum(['name', 'email'])) });
+/** A detail put right: what it was, and what it was put right to. */
+export const ChangedValue = z.object({ from: z.string(), to: z.string() });
+/**
+ * What a person's details were put right from and to (`rectify_personal_data`): never kept in
+ * the log, but looked up as it is read from the values the person's account keeps replaced
+ * (their former details, which erasing them removes). Only the fields still known; absent when
+ * none is (the person erased, or an entry from before they were kept).
+ */
+export const RectifyChanged = z.object({ name: ChangedValue.optional(), email: ChangedValue.optional() });
+export type RectifyChanged = z.infer<typeof RectifyChanged>;
 
 const entry = <A extends string, D extends z.ZodType>(action: A, detail: D) =>
   z.object({
@@ -55,7 +65,7 @@ const entry = <A extends string, D extends z.ZodType>(action: A, detail: D) =>
 /** One entry: what was done (`action`) decides what `detail` holds. */
 export const AuditEntry = z.discriminatedUnion('action', [
   entry('change_placement', PlacementDetail),
-  entry('rectify_personal_data', RectifyDetail.nullable()),
+  entry('rectify_personal_data', RectifyDetail.nullable()).extend({ changed: RectifyChanged.optional() }),
   entry('disable_account', z.null()),
   entry('enable_account', z.null()),
   entry('grant_captioner', z.null()),

@@ -18,12 +18,13 @@
  *   subject: the organisation): who can sign in where.
  *
  * Administrators read it (`GET /api/audit-log`): names, and where the people named now are
- * (organisation and role), are looked up as it is read, from the rows as they now are.
+ * (organisation and role), are looked up as it is read, from the rows as they now are; and what a
+ * `rectify_personal_data` put right from and to, from the person's former details (`changesMade`).
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { Role } from '../../shared/accounts.js';
-import { encodeAuditCursor, ProviderSetting, type AuditEntry, type AuditLogPage, type AuditLogQuery, type AuditSubjectKind } from '../../shared/audit.js';
+import { encodeAuditCursor, ProviderSetting, type AuditEntry, type RectifyChanged, type AuditLogPage, type AuditLogQuery, type AuditSubjectKind } from '../../shared/audit.js';
 import type { AuditAction } from '../../db/schema.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
@@ -82,7 +83,7 @@ function entriesPage(db: Q, opts: { person?: string; before?: { at: string; id: 
     // Where the actor and a person subject now are (their organisation, else their role), to tell people of one name apart.
     .leftJoin('organisations as ao', 'ao.id', 'actor.org_id')
     .leftJoin('organisations as suo', 'suo.id', 'su.org_id')
-    .select(['a.id', 'a.at', 'a.action', 'a.actor_id', 'a.subject_kind', 'a.subject_id', 'a.detail', 'actor.name as actor_name', 'actor.role as actor_role', 'ao.name as actor_org_name', 'su.name as person_name', 'su.role as person_role', 'suo.name as person_org_name', 'so.name as org_name', 'sp.label as provider_label']);
+    .select(['a.id', 'a.at', 'a.action', 'a.actor_id', 'a.subject_kind', 'a.subject_id', 'a.detail', 'actor.name as actor_name', 'actor.role as actor_role', 'ao.name as actor_org_name', 'su.name as person_name', 'su.email as person_email', 'su.role as person_role', 'suo.name as person_org_name', 'so.name as org_name', 'sp.label as provider_label']);
   const person = opts.person;
   if (person !== undefined) q = q.where((eb) => eb.or([eb('a.actor_id', '=', person), eb.and([eb('a.subject_kind', '=', 'person'), eb('a.subject_id', '=', person)])]));
   const before = opts.before;
@@ -95,6 +96,56 @@ async function orgNames(db: Q, ids: string[]): Promise<Map<string, string>> {
   if (ids.length === 0) return new Map();
   const rows = await db.selectFrom('organisations').select(['id', 'name']).where('id', 'in', ids).execute();
   return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+/** A `rectify_personal_data` entry on a page: whose, when, which fields, and the person's details as they now are. */
+interface Rectified {
+  id: string;
+  subjectId: string;
+  at: string;
+  fields: ('name' | 'email')[];
+  now: { name: string | null; email: string | null };
+}
+
+/**
+ * What each entry put right, from and to, looked up from the person's former details (never
+ * from the log, which holds no names): the row `updatePerson` kept in the same transaction, with
+ * `replaced_at` the entry's `at`, holds the old value; the new one is the next later former value
+ * of that field, else the value the account now holds. One query for all the page's people. An
+ * entry with no such row (the person erased, which deletes them; an entry from before they were
+ * kept) gets nothing, and so does one whose row or next value cannot be told apart from another
+ * written at the very same instant.
+ */
+async function changesMade(db: Q, entries: Rectified[]): Promise<Map<string, RectifyChanged>> {
+  const out = new Map<string, RectifyChanged>();
+  if (entries.length === 0) return out;
+  const earliest = entries.reduce((m, e) => (e.at < m ? e.at : m), entries[0]!.at);
+  const rows = await db
+    .selectFrom('former_details')
+    .select(['user_id', 'name', 'email', 'replaced_at'])
+    .where('user_id', 'in', [...new Set(entries.map((e) => e.subjectId))])
+    .where('replaced_at', '>=', earliest)
+    .execute();
+  const byPerson = new Map<string, typeof rows>();
+  for (const r of rows) byPerson.set(r.user_id, [...(byPerson.get(r.user_id) ?? []), r]);
+  for (const e of entries) {
+    const theirs = byPerson.get(e.subjectId) ?? [];
+    const then = theirs.filter((r) => r.replaced_at === e.at);
+    if (then.length !== 1) continue;
+    const changed: RectifyChanged = {};
+    for (const f of e.fields) {
+      const from = then[0]![f];
+      if (from === null) continue;
+      const laterOnes = theirs.filter((r) => r.replaced_at > e.at && r[f] !== null);
+      const next = laterOnes.reduce<string | null>((m, r) => (m === null || r.replaced_at < m ? r.replaced_at : m), null);
+      const tos = new Set(next === null ? [e.now[f]] : laterOnes.filter((r) => r.replaced_at === next).map((r) => r[f]));
+      const to = tos.size === 1 ? [...tos][0] : null;
+      if (to === null || to === undefined) continue;
+      changed[f] = { from, to };
+    }
+    if (changed.name || changed.email) out.set(e.id, changed);
+  }
+  return out;
 }
 
 async function personName(db: Q, id: string): Promise<string | null> {
@@ -114,6 +165,14 @@ export async function auditLog(deps: Deps, actor: AuthUser, query: AuditLogQuery
   const placements = new Map(page.filter((r) => r.action === 'change_placement').map((r) => [r.id, StoredPlacement.parse(JSON.parse(r.detail ?? 'null'))]));
   const names = await orgNames(deps.db, [...new Set([...placements.values()].flatMap((d) => [d.orgId.from, d.orgId.to]).filter((id): id is string => id !== null))]);
   const org = (id: string | null) => (id === null ? null : { id, name: names.get(id) ?? null });
+  // Only administrators read the log (above), and they may read every person's record, so what
+  // each person's details were put right from and to is theirs to see.
+  const rectified = page.flatMap((r): Rectified[] =>
+    r.action === 'rectify_personal_data' && r.subject_kind === 'person' && r.detail !== null
+      ? [{ id: r.id, subjectId: r.subject_id, at: r.at, fields: StoredRectify.parse(JSON.parse(r.detail)).fields, now: { name: r.person_name ?? null, email: r.person_email ?? null } }]
+      : [],
+  );
+  const changes = await changesMade(deps.db, rectified);
   const items = page.map((r): AuditEntry => {
     const base = {
       id: r.id,
@@ -131,9 +190,11 @@ export async function auditLog(deps: Deps, actor: AuthUser, query: AuditLogQuery
         const d = placements.get(r.id)!;
         return { ...base, action: r.action, detail: { role: d.role, organisation: { from: org(d.orgId.from), to: org(d.orgId.to) } } };
       }
-      case 'rectify_personal_data':
+      case 'rectify_personal_data': {
         // Entries from before the fields were kept have none.
-        return { ...base, action: r.action, detail: r.detail === null ? null : StoredRectify.parse(JSON.parse(r.detail)) };
+        const changed = changes.get(r.id);
+        return { ...base, action: r.action, detail: r.detail === null ? null : StoredRectify.parse(JSON.parse(r.detail)), ...(changed ? { changed } : {}) };
+      }
       case 'add_identity_provider':
       case 'remove_identity_provider':
         return { ...base, action: r.action, detail: StoredProvider.parse(JSON.parse(r.detail ?? 'null')) };

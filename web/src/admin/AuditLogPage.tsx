@@ -42,8 +42,16 @@ export function whatWasDone(e: AuditEntry): string {
       const words = parts.join(' and ') || 'changed role or organisation';
       return words[0]!.toUpperCase() + words.slice(1);
     }
-    case 'rectify_personal_data':
-      return e.detail ? `Put right their ${listOf(e.detail.fields)}` : 'Put right their name or email';
+    case 'rectify_personal_data': {
+      if (!e.detail) return 'Put right their name or email';
+      // From and to where the person's former details still say (erasing them removes those): plain text, never markup.
+      const changed = e.changed;
+      const parts = e.detail.fields.map((f) => {
+        const c = changed?.[f];
+        return c ? `${f} from “${c.from}” to “${c.to}”` : f;
+      });
+      return `Put right their ${listOf(parts)}`;
+    }
     case 'disable_account':
       return 'Turned the account off';
     case 'enable_account':
