@@ -58,7 +58,8 @@ describe.skipIf(!browserAvailable)('session form: trainers, room, attendance nee
     await summary.getByRole('link', { name: 'Choose at least one trainer to run this session' }).waitFor();
     await summary.getByRole('link', { name: 'Attendance needed must be a percentage from 0 to 100, such as 75' }).waitFor();
     await expectFocused(page, '.error-summary');
-    expect(await page.locator('details.advanced').evaluate((d) => (d as HTMLDetailsElement).open)).toBe(true);
+    // Opened as the refusal renders (an effect of it), so asked until it has.
+    await expect.poll(() => page.locator('details.advanced').evaluate((d) => (d as HTMLDetailsElement).open)).toBe(true);
     expect((await t.request('GET', '/api/sessions?limit=100', { as: admin })).json.items.filter((s: any) => s.title === 'Co-regulation in the classroom')).toEqual([]);
     await checkPage(page, 'new session page refusing no trainer and 150%');
 
