@@ -203,6 +203,14 @@ export function lastUsefulAt(s: { startsAt: string; endsAt: string; attendanceTh
   return new Date(end - Math.round(Math.min(1, Math.max(0, s.attendanceThreshold)) * (end - start))).toISOString();
 }
 
+/** Whether a place taken at `at` (ms) comes too late to count as attended while the session is still on (after lastUsefulAt, before its end): the page's note and the email's say so. */
+export function tooLateToCount(s: { startsAt: string; endsAt: string; attendanceThreshold: number }, at: number): boolean {
+  return Date.parse(lastUsefulAt(s)) <= at && at < Date.parse(s.endsAt);
+}
+
+/** The share of a session that must be attended to count, in words ("75%"). */
+export const attendShareWords = (threshold: number) => `${Math.round(threshold * 100)}%`;
+
 /**
  * One of the caller's own places on another session at the same time as the one asked for
  * (`Session.alsoBooked`): its session, its times (UTC instants) and the place they hold.

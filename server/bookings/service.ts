@@ -9,6 +9,7 @@ import { listInWords, wallClock } from '../platform/words.js';
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { BookingRow, Database, SeatKind, SessionRow, UserRow } from '../../db/schema.js';
+import { seatAdjective } from '../../shared/sessions.js';
 import { findOrgs, findUserById, listUsersOfOrg, orgAndChildren, orgNames, searchOrgs, type OrgScope } from '../accounts/repository.js';
 import { orgsActableBy, type ActableOrgs } from '../accounts/acting.js';
 import { AppError } from '../errors.js';
@@ -31,9 +32,8 @@ const SEAT_KINDS: SeatKind[] = ['in_person', 'online'];
 const capacityOf = (s: Pick<SessionRow, 'capacity_in_person' | 'capacity_online'>, seat: SeatKind) => (seat === 'online' ? s.capacity_online : s.capacity_in_person);
 const seatsOfMode = (mode: SessionRow['mode']): SeatKind[] => (mode === 'hybrid' ? SEAT_KINDS : [mode]);
 /** A seat kind as people read it in a message. */
-const seatWord = (seat: SeatKind) => (seat === 'online' ? 'online' : 'in-person');
 /** "1 online seat", "2 in-person seats". */
-const seatsOf = (n: number, seat: SeatKind) => `${n} ${seatWord(seat)} seat${n === 1 ? '' : 's'}`;
+const seatsOf = (n: number, seat: SeatKind) => `${n} ${seatAdjective[seat]} seat${n === 1 ? '' : 's'}`;
 
 /** The seat state as stored now (read afresh: `s` may be older than this transaction's changes). */
 async function seatState(trx: Trx, deps: Deps, s: Pick<SessionRow, 'id'>, seat: SeatKind): Promise<SeatState> {
@@ -119,7 +119,7 @@ function closedFor(s: SessionRow, seat: SeatKind, now: Date): AppError | null {
   // last minute: the session page warns who would arrive too late to count as attending.
   if (now.toISOString() >= s.booking_ends_at) return bookingClosed(s, now);
   if (!seatsOfMode(s.mode).includes(seat) || capacityOf(s, seat) === 0) {
-    return new AppError('validation_failed', `This session has no ${seatWord(seat)} seats.`, { issues: [{ path: 'seat', message: 'not offered by this session' }] });
+    return new AppError('validation_failed', `This session has no ${seatAdjective[seat]} seats.`, { issues: [{ path: 'seat', message: 'not offered by this session' }] });
   }
   return null;
 }
@@ -611,7 +611,7 @@ export async function moveSeat(trx: Trx, deps: Deps, bookingId: string, seat: Se
   // Which room a place was in is what its attendance is recorded by: once the session has ended it stays.
   if (now >= s.ends_at) throw new AppError('conflict', 'This session has ended, so its places can no longer be moved; attendance is recorded instead.');
   if (!seatsOfMode(s.mode).includes(seat) || capacityOf(s, seat) === 0) {
-    throw new AppError('validation_failed', `This session has no ${seatWord(seat)} seats.`, { issues: [{ path: 'seat', message: 'not offered by this session' }] });
+    throw new AppError('validation_failed', `This session has no ${seatAdjective[seat]} seats.`, { issues: [{ path: 'seat', message: 'not offered by this session' }] });
   }
   const owner = (await findUserById(trx, b.user_id))!;
   // Read under the session's lock, so a cut-off moved meanwhile counts as it now is. Only an
@@ -620,7 +620,7 @@ export async function moveSeat(trx: Trx, deps: Deps, bookingId: string, seat: Se
     const who = actorId === b.user_id ? 'you' : owner.name;
     throw new AppError(
       'booking_closed',
-      `Booking for this session closed at ${wallClock(new Date(s.booking_ends_at), 'Europe/London')}, so seats can no longer be changed here. The session’s trainer can still move ${who} to ${seatWord(seat) === 'online' ? 'an online' : 'an in-person'} seat: ask them.`,
+      `Booking for this session closed at ${wallClock(new Date(s.booking_ends_at), 'Europe/London')}, so seats can no longer be changed here. The session’s trainer can still move ${who} to ${seat === 'online' ? 'an online' : 'an in-person'} seat: ask them.`,
       { closedAt: s.booking_ends_at },
     );
   }
@@ -637,10 +637,10 @@ export async function moveSeat(trx: Trx, deps: Deps, bookingId: string, seat: Se
     if (freeFor(target, owner.org_id) <= 0) {
       const mine = actorId === b.user_id;
       // Those who run the session (Who is coming) are told which seat is full, and who.
-      if (by.manager && !mine) throw new AppError('conflict', `There is no free ${seatWord(seat)} seat to move ${owner.name} to.`);
+      if (by.manager && !mine) throw new AppError('conflict', `There is no free ${seatAdjective[seat]} seat to move ${owner.name} to.`);
       // To the person, "you"; to their office, by name: that nothing changed, and what to do.
-      const kept = b.status === 'offered' ? `${mine ? 'you keep' : `${owner.name} keeps`} the ${seatWord(b.seat)} seat offered to ${mine ? 'you' : 'them'}` : `${mine ? 'you keep your' : `${owner.name} keeps their`} ${seatWord(b.seat)} seat`;
-      throw new AppError('conflict', `There is no free ${seatWord(seat)} seat for ${mine ? 'you' : owner.name} now, so ${kept}: nothing has changed. Check again later, as a seat may come free.`);
+      const kept = b.status === 'offered' ? `${mine ? 'you keep' : `${owner.name} keeps`} the ${seatAdjective[b.seat]} seat offered to ${mine ? 'you' : 'them'}` : `${mine ? 'you keep your' : `${owner.name} keeps their`} ${seatAdjective[b.seat]} seat`;
+      throw new AppError('conflict', `There is no free ${seatAdjective[seat]} seat for ${mine ? 'you' : owner.name} now, so ${kept}: nothing has changed. Check again later, as a seat may come free.`);
     }
     holdOrg = claimsHold(target, owner.org_id) ? owner.org_id : null;
   }
@@ -766,14 +766,14 @@ export async function checkSessionChange(trx: Trx, deps: Deps, before: SessionRo
     // A new mode that takes away a seat kind people are on: said at the mode, with what to do.
     if (!kindKept && taken + st.waitlisted > 0) {
       const people = taken + st.waitlisted;
-      const message = `${people === 1 ? `1 person is booked on or waiting for ${seatWord(seat) === 'online' ? 'an online' : 'an in-person'} seat` : `${people} people are booked on or waiting for ${seatWord(seat)} seats`}, which a session ${after.mode === 'online' ? 'online' : 'in person'} only does not have. Move ${people === 1 ? 'them' : 'each of them'} to ${after.mode === 'online' ? 'an online' : 'an in-person'} seat on Who is coming, or remove them, first; or keep it hybrid.`;
+      const message = `${people === 1 ? `1 person is booked on or waiting for ${seat === 'online' ? 'an online' : 'an in-person'} seat` : `${people} people are booked on or waiting for ${seatAdjective[seat]} seats`}, which a session ${after.mode === 'online' ? 'online' : 'in person'} only does not have. Move ${people === 1 ? 'them' : 'each of them'} to ${after.mode === 'online' ? 'an online' : 'an in-person'} seat on Who is coming, or remove them, first; or keep it hybrid.`;
       throw new AppError('capacity_below_confirmed', message, { seat, taken, waitlisted: st.waitlisted, requested: 0, issues: [{ path: 'mode', message }] });
     }
     if (newCapacity < taken) {
       throw new AppError('capacity_below_confirmed', `${seatsOf(taken, seat)} ${taken === 1 ? 'is' : 'are'} already taken; capacity cannot go below that.`, { seat, taken, requested: newCapacity });
     }
     if (newCapacity === 0 && st.waitlisted > 0) {
-      throw new AppError('capacity_below_confirmed', `${st.waitlisted} people are waiting for ${seatWord(seat)} seats; those seats cannot be removed.`, { seat, waitlisted: st.waitlisted });
+      throw new AppError('capacity_below_confirmed', `${st.waitlisted} people are waiting for ${seatAdjective[seat]} seats; those seats cannot be removed.`, { seat, waitlisted: st.waitlisted });
     }
     // Seats promised to organisations are kept too, until the holds are released: as they
     // will stand after the edit. A session moved later (or its release time) brings back
@@ -787,7 +787,7 @@ export async function checkSessionChange(trx: Trx, deps: Deps, before: SessionRo
       const holderIds = distinct(st.holds.filter((h) => unclaimed(h) > 0).map((h) => h.orgId));
       const names = await orgNames(trx, holderIds);
       const holders = listInWords(holderIds.map((id) => names.get(id) ?? 'an organisation').sort((a, b) => a.localeCompare(b, 'en-GB')));
-      const message = `${held === 1 ? `1 ${seatWord(seat)} seat is` : `${held} ${seatWord(seat)} seats are`} held for ${holders}, which a session ${after.mode === 'online' ? 'online' : 'in person'} only does not have. Release ${held === 1 ? 'it' : 'them'} on Seat holds first, or keep it hybrid.`;
+      const message = `${held === 1 ? `1 ${seatAdjective[seat]} seat is` : `${held} ${seatAdjective[seat]} seats are`} held for ${holders}, which a session ${after.mode === 'online' ? 'online' : 'in person'} only does not have. Release ${held === 1 ? 'it' : 'them'} on Seat holds first, or keep it hybrid.`;
       throw new AppError('capacity_below_confirmed', message, { seat, taken, held, requested: 0, issues: [{ path: 'mode', message }] });
     }
     if (newCapacity < taken + held) {
@@ -912,7 +912,7 @@ async function holdLocked(trx: Trx, deps: Deps, s: SessionRow, orgId: string, se
   // Releasing it (0) stays possible: the staff keep their seats.
   if (seats > 0 && seats < claimed) {
     const name = bound?.name ?? (await orgNames(trx, [orgId])).get(orgId) ?? 'the organisation';
-    throw new AppError('conflict', `${claimed} ${seatWord(seat)} seats of this hold are already taken by staff of ${name}: hold at least ${claimed}, or 0 to release the hold (they keep their seats).`, { claimed });
+    throw new AppError('conflict', `${claimed} ${seatAdjective[seat]} seats of this hold are already taken by staff of ${name}: hold at least ${claimed}, or 0 to release the hold (they keep their seats).`, { claimed });
   }
   // Fewer held seats than now (down to those taken) is always possible (even once the hold is released and the seats taken).
   // A larger one is bounded by the seats free to hold and, for an office, by its staff who
@@ -943,7 +943,7 @@ async function holdLocked(trx: Trx, deps: Deps, s: SessionRow, orgId: string, se
         throw new AppError('conflict', `${bound.name} can hold at most ${seatsOf(staffMost, seat)} here: ${claimed ? `${claimed} already claimed, and ` : ''}${who} with no place on this session yet.`, { available: Math.max(0, staffMost), most: staffMost });
       }
       // Its staff with no place are already held seats of the other kind: said, with what to do.
-      const other = seatWord(staff.otherSeat);
+      const other = seatAdjective[staff.otherSeat];
       const has = `${bound.name} has ${staff.unplaced === 1 ? '1 member of staff' : `${staff.unplaced} staff`} with no place on this session and already holds ${seatsOf(staff.otherHeld, staff.otherSeat)}${staff.otherClaimed > 0 ? ' not yet taken' : ''}`;
       const most = Math.max(held, staffMost);
       throw new AppError(
@@ -951,8 +951,8 @@ async function holdLocked(trx: Trx, deps: Deps, s: SessionRow, orgId: string, se
         staffMost > held
           ? `${has}, so it can hold at most ${seatsOf(staffMost, seat)}${claimed ? ` in all (${claimed} already taken)` : ''}. To hold more, release some ${other} seats first.`
           : held > 0
-            ? `${has}, so it cannot hold more ${seatWord(seat)} seats than the ${held} it holds now. Release some ${other} seats first.`
-            : `${has}, so it cannot hold ${seatWord(seat)} seats as well. Release some ${other} seats first.`,
+            ? `${has}, so it cannot hold more ${seatAdjective[seat]} seats than the ${held} it holds now. Release some ${other} seats first.`
+            : `${has}, so it cannot hold ${seatAdjective[seat]} seats as well. Release some ${other} seats first.`,
         { available: Math.max(0, staffMost), most },
       );
     }

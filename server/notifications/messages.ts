@@ -9,7 +9,7 @@
  */
 export const DETAILS_CHANGED = 'details';
 import type { BookingRow, SessionMode, SessionRow, UserRow } from '../../db/schema.js';
-import { lastUsefulAt } from '../../shared/sessions.js';
+import { attendShareWords, tooLateToCount } from '../../shared/sessions.js';
 
 /**
  * Why a "session changed" notice written earlier is not sent (its outbox `last_error`, after
@@ -357,9 +357,8 @@ function waitlistLines(ctx: NoticeContext): string[] {
 function lateNote(ctx: NoticeContext): string[] {
   const s = ctx.session;
   if (ctx.writtenAt === undefined || s.attendance_threshold === undefined) return [];
-  const at = Date.parse(ctx.writtenAt);
-  if (!(Date.parse(lastUsefulAt({ startsAt: s.starts_at, endsAt: s.ends_at, attendanceThreshold: s.attendance_threshold })) <= at && at < Date.parse(s.ends_at))) return [];
-  const share = `${Math.round(s.attendance_threshold * 100)}%`;
+  if (!tooLateToCount({ startsAt: s.starts_at, endsAt: s.ends_at, attendanceThreshold: s.attendance_threshold }, Date.parse(ctx.writtenAt))) return [];
+  const share = attendShareWords(s.attendance_threshold);
   return [`Less than ${share} of this session was left when this place became yours. You can still join for what remains, but it will not count as attended: at least ${share} of it must be attended.`];
 }
 

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { z } from 'zod';
-import { Area, AREAS, areaLabel, audienceWords, Course, lastUsefulAt, Mode, SessionList, SessionQuery, type Session } from '../../../shared/sessions.js';
+import { Area, AREAS, areaLabel, attendShareWords, audienceWords, Course, Mode, SessionList, SessionQuery, tooLateToCount, type Session } from '../../../shared/sessions.js';
 import { BookingList, type Booking } from '../../../shared/bookings.js';
 import { api } from '../api.js';
 import { described, errorFor, ErrorSummary, Fact, Field, type FieldError, PageHeading, TextField, useApp, When } from '../components.js';
@@ -34,14 +34,14 @@ export function seatSummary(s: Session) {
 type ClosingFacts = Pick<Session, 'endsAt' | 'bookingClosesAt' | 'bookingEndsAt'>;
 
 /** "75%": how much of a session counts as attending it. */
-export const attendShare = (s: Pick<Session, 'attendanceThreshold'>) => `${Math.round(s.attendanceThreshold * 100)}%`;
+export const attendShare = (s: Pick<Session, 'attendanceThreshold'>) => attendShareWords(s.attendanceThreshold);
 
 /**
  * Whether someone booking `s` at `now` arrives too late to attend enough of it to count as
  * having attended (its attendance threshold: shared/sessions.ts, lastUsefulAt), while it is
  * still on: booking stays open to its end (the service's rule), and the page says so first.
  */
-export const arrivesTooLate = (s: Pick<Session, 'startsAt' | 'endsAt' | 'attendanceThreshold'>, now: number) => Date.parse(lastUsefulAt(s)) <= now && now < Date.parse(s.endsAt);
+export const arrivesTooLate = (s: Pick<Session, 'startsAt' | 'endsAt' | 'attendanceThreshold'>, now: number) => tooLateToCount(s, now);
 
 /**
  * Why a session can no longer be booked, as the server says when refusing (its bookingEndsAt
