@@ -22,7 +22,16 @@
  *   statement fails, COMMIT is skipped with it and the transaction is rolled back as usual;
  *   if COMMIT fails, the statement's call fails with its error (nothing was committed). The
  *   COMMIT the caller then asks for is answered at once. Anything else asked of the
- *   transaction after that is refused with an error, never run outside it.
+ *   transaction after that (every statement, not only the next) is refused with an error,
+ *   never run outside it, until the caller ends the transaction or gives the connection
+ *   back. A ROLLBACK is answered at once as well: a caller rolling back because its own code
+ *   failed after the commit must see its own error, and there is nothing left to undo.
+ * - node-postgres remembers a named statement as parsed on the first ParseComplete that
+ *   arrives while it is the query being answered, and BEGIN's comes first. Were the
+ *   statement's own Parse then refused (a table it names not there yet), the connection
+ *   would believe it had the statement and never parse it again ("prepared statement does
+ *   not exist" ever after). So BEGIN's answer puts that record back as it was, and only the
+ *   statement's own ParseComplete makes it.
  *
  * Per connection; a connection given back to the pool forgets what it was waiting to send,
  * so it can never open (or claim to have committed) a transaction for the next borrower.
@@ -46,12 +55,18 @@ interface Wire {
   bind(c: { portal?: string; statement?: string; values?: unknown[] }): void;
   execute(c: { portal?: string; rows?: number }): void;
   sync(): void;
+  /** Named statements by name: answered with ParseComplete, and sent but not yet answered. */
+  parsedStatements: Record<string, string>;
+  submittedNamedStatements: Record<string, string>;
 }
 /** node-postgres's Query, as far as this subclass uses it. */
 interface QueryInternals {
   portal: string;
+  name?: string;
+  text: string;
   prepare(wire: Wire): void;
   handleCommandComplete(msg: unknown, wire: Wire): void;
+  handleError(e: Error, wire: Wire): void;
 }
 
 const answered = (command: string): pg.QueryResult => ({ command, rowCount: null, oid: 0, rows: [], fields: [] });
@@ -67,6 +82,8 @@ export function sendControlWithStatements(pool: pg.Pool, Query: typeof pg.Query)
   /** A statement with BEGIN's messages before its own, COMMIT's after, or both, before the one Sync; their answers are not the caller's. */
   class WithControl extends (Query as unknown as new (config: QueryConfig, values: undefined, callback: Callback) => object) {
     #completes = 0;
+    /** Whether the connection had this named statement before this query sent it. */
+    #hadStatement = false;
     constructor(
       config: QueryConfig,
       callback: Callback,
@@ -76,8 +93,19 @@ export function sendControlWithStatements(pool: pg.Pool, Query: typeof pg.Query)
       super({ ...config, queryMode: 'extended' }, undefined, callback);
     }
     prepare(wire: Wire) {
+      const { name } = this as unknown as QueryInternals;
+      this.#hadStatement = name !== undefined && (name in wire.parsedStatements || name in wire.submittedNamedStatements);
       if (this.begin) sendUnnamed(wire, 'begin');
       base.prepare.call(this, wire);
+    }
+    /** BEGIN's ParseComplete was taken for this statement's (see above): put the record back as it was before this query. */
+    #forgetBeginsParse(wire: Wire) {
+      const { name, text } = this as unknown as QueryInternals;
+      if (!this.begin || name === undefined || this.#hadStatement) return;
+      delete wire.parsedStatements[name];
+      // Its own Parse is still on its way (BEGIN succeeded) or was skipped with BEGIN (it failed).
+      if (this.#completes === 1) wire.submittedNamedStatements[name] = text;
+      else delete wire.submittedNamedStatements[name];
     }
     // node-postgres sends a statement's Execute and then its Sync here (no row limit is ever set).
     _getRows(wire: Wire) {
@@ -87,9 +115,13 @@ export function sendControlWithStatements(pool: pg.Pool, Query: typeof pg.Query)
     }
     handleCommandComplete(msg: unknown, wire: Wire) {
       const n = ++this.#completes;
-      if (this.begin && n === 1) return; // BEGIN's
+      if (this.begin && n === 1) return this.#forgetBeginsParse(wire); // BEGIN's
       if (this.commit && n === (this.begin ? 3 : 2)) return; // COMMIT's
       base.handleCommandComplete.call(this, msg, wire);
+    }
+    handleError(e: Error, wire: Wire) {
+      if (this.#completes === 0) this.#forgetBeginsParse(wire); // BEGIN itself failed
+      base.handleError.call(this, e, wire);
     }
   }
 
@@ -108,9 +140,11 @@ export function sendControlWithStatements(pool: pg.Pool, Query: typeof pg.Query)
       const control = config !== null && noValues && !config.name;
       const now = state.get(client);
       if (now === 'committed') {
+        // Only the end of the transaction is answered (and ends this); anything else, however
+        // many, would run outside it.
+        if (!control || !ENDS.test(sql)) throw new Error('This transaction was committed with its last statement: nothing more can be done in it.');
         state.delete(client);
-        if (control && ENDS.test(sql) && !ROLLBACK.test(sql)) return answered('COMMIT');
-        throw new Error('This transaction was committed with its last statement: nothing more can be done in it.');
+        return answered(ROLLBACK.test(sql) ? 'ROLLBACK' : 'COMMIT');
       }
       if (control && BEGIN.test(sql) && now !== 'begin pending') {
         state.set(client, 'begin pending');

@@ -185,7 +185,58 @@ describe.skipIf(skip !== null)('BEGIN sent with the first statement (PostgreSQL)
       await client.query(`${AND_COMMIT}update seats set taken_by = $1 where id = $2`, ['Lin', 1]);
       await expect(client.query('update seats set taken_by = $1 where id = $2', ['Mo', 2])).rejects.toThrow(/committed with its last statement/);
       expect((await other.query('select taken_by from seats order by id')).rows).toEqual([{ taken_by: 'Lin' }, { taken_by: null }]);
+      // Until the caller ends the transaction; after that the connection is its own again.
+      await client.query('rollback', []);
       expect((await client.query('select $1::int as n', [7])).rows).toEqual([{ n: 7 }]);
+    } finally {
+      client.release();
+    }
+  });
+
+  it('after a statement that committed, every later statement is refused (not only the first), and ROLLBACK is answered, not refused', async () => {
+    const client = await pool.connect();
+    try {
+      await client.query('begin', []);
+      await client.query(`${AND_COMMIT}update seats set taken_by = $1 where id = $2`, ['Lin', 1]);
+      const later = await Promise.allSettled([
+        client.query('update seats set taken_by = $1 where id = $2', ['Mo', 1]),
+        client.query('update seats set taken_by = $1 where id = $2', ['Noor', 2]),
+      ]);
+      expect(later.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+      for (const r of later) expect((r as PromiseRejectedResult).reason.message).toMatch(/committed with its last statement/);
+      // One after the other as well, and a savepoint too.
+      await expect(client.query('update seats set taken_by = $1 where id = $2', ['Oz', 2])).rejects.toThrow(/committed with its last statement/);
+      await expect(client.query('savepoint late', [])).rejects.toThrow(/committed with its last statement/);
+      // A caller rolling back because something of its own failed learns nothing new: nothing is left to undo.
+      expect((await client.query('rollback', [])).command).toBe('ROLLBACK');
+      expect((await other.query('select taken_by from seats order by id')).rows).toEqual([{ taken_by: 'Lin' }, { taken_by: null }]);
+    } finally {
+      client.release();
+    }
+  });
+
+  it('a named statement whose Parse failed (sent behind BEGIN) is parsed again next time, not taken for one the connection has', async () => {
+    const client = await pool.connect();
+    const named = { name: 'seat_later', text: 'select id from later_seats where id = $1', values: [1] };
+    try {
+      await other.query('drop table if exists later_seats');
+      await client.query('begin', []);
+      await expect(client.query(named)).rejects.toMatchObject({ code: '42P01' }); // no such table: Parse fails
+      await client.query('rollback', []);
+      await other.query('create table later_seats (id int primary key)');
+      await other.query('insert into later_seats values (1)');
+      await client.query('begin', []);
+      expect((await client.query(named)).rows).toEqual([{ id: 1 }]);
+      await client.query('commit', []);
+
+      // Parsed, then refused at Bind (a value that is not a number): the statement exists, so it is not parsed twice.
+      const bound = { name: 'seat_bound', text: 'select id from later_seats where id = $1', values: ['one'] };
+      await client.query('begin', []);
+      await expect(client.query(bound)).rejects.toMatchObject({ code: '22P02' });
+      await client.query('rollback', []);
+      await client.query('begin', []);
+      expect((await client.query({ ...bound, values: [1] })).rows).toEqual([{ id: 1 }]);
+      await client.query('commit', []);
     } finally {
       client.release();
     }
@@ -236,6 +287,24 @@ describe.skipIf(skip !== null)('BEGIN sent with the first statement (PostgreSQL)
           }),
         ).rejects.toThrow(/duplicate key/);
         expect((await other.query('select taken_by from seats order by id')).rows).toEqual([{ taken_by: `Noor ${round}` }, { taken_by: `Oz ${round}` }]);
+      }
+    });
+
+    it('a callback that throws after its writes were flushed with the COMMIT fails with its own error, and the writes stay', async () => {
+      for (let round = 0; round < 3; round++) {
+        await expect(
+          h.db.transaction().execute(async (trx) => {
+            const writes = new WriteBatch(trx, 'postgres');
+            await writes.add(sql`update seats set taken_by = ${`Pat ${round}`} where id = ${1}`);
+            await writes.flush({ andCommit: true });
+            throw new Error('failed after the commit');
+          }),
+        ).rejects.toThrow('failed after the commit');
+        expect((await other.query('select taken_by from seats order by id')).rows).toEqual([{ taken_by: `Pat ${round}` }, { taken_by: null }]);
+        // The connection goes on as usual for the next transaction.
+        await h.db.transaction().execute(async (trx) => {
+          await sql`update seats set taken_by = ${null} where id = ${1}`.execute(trx);
+        });
       }
     });
   });
