@@ -7,7 +7,8 @@
  * written piece by piece (`calendarHead`, `renderEvents`, `calendarTail`) so they can stream.
  */
 import ical, { ICalAlarmType, ICalAttendeeRole, ICalAttendeeStatus, ICalCalendarMethod, ICalEventStatus, ICalEventTransparency, escape, foldLines, type ICalCalendar } from 'ical-generator';
-import type { BookingStatus, SeatKind, SessionMode } from '../../db/schema.js';
+import type { BookingStatus, OrgKind, SeatKind, SessionMode } from '../../db/schema.js';
+import { accountOffContact } from '../notifications/messages.js';
 import { mailDomain } from '../platform/deps.js';
 import { awaitingSeat, eventSequence, eventStatus, eventUid, inviteMethod, partStat, runningEventUid, uidHost, type InviteMethod, type SessionStatus } from './rules.js';
 import { localTimeIsExact, vtimezone, zoned } from './timezones.js';
@@ -63,13 +64,14 @@ export interface CalendarContext {
   /**
    * The person's account is turned off (an invite sent to them as their place ends): they can
    * no longer sign in, so the invite points to no page of theirs and says whom to ask instead,
-   * as its email does (notifications/messages.ts, ACCOUNT_OFF_CONTACT).
+   * as its email does (notifications/messages.ts, accountOffContact).
    */
   signedOut?: boolean;
+  /** With `signedOut`: the kind of the person's organisation, whose office they are told to ask (accountOffContact); null when they belong to none. */
+  orgKind?: OrgKind | null;
 }
 
 /** What a message or invite to someone whose account is turned off says instead of a link to manage their booking. */
-export const ACCOUNT_OFF_CONTACT = 'You can no longer sign in to SEND Live Training, so if you have any questions about this booking, please contact your school office.';
 
 /** The zone a calendar with no events carries: the service's default zone for sessions. */
 const DEFAULT_ZONE = 'Europe/London';
@@ -130,7 +132,7 @@ function eventDescription(row: CalendarRow, ctx: CalendarContext): string {
   if (ctx.signedOut && !office) {
     // No page they could still open: whom to ask instead.
     if (row.seat !== 'online') lines.push(`Venue: ${oneLine(row.venue ?? 'to be confirmed')}`);
-    lines.push(ACCOUNT_OFF_CONTACT, `Booked for: ${name}`);
+    lines.push(accountOffContact(ctx.orgKind), `Booked for: ${name}`);
     return lines.join('\n');
   }
   if (row.seat === 'online') lines.push(`${cancelled || noSeatYet ? 'Session page' : 'Join online'}: ${page}`);

@@ -4,11 +4,11 @@
  * engine.
  */
 import type { Kysely, Transaction } from 'kysely';
-import type { BookingStatus, Database } from '../../db/schema.js';
+import type { BookingStatus, Database, OrgKind } from '../../db/schema.js';
 import type { NoticeKind } from '../notifications/messages.js';
 import type { Deps } from '../platform/deps.js';
-import { organizerFrom, renderInvite, type CalendarContext } from './ics.js';
-import { calendarRowOfBooking } from './repository.js';
+import { organizerFrom, renderInvite, type CalendarContext, type CalendarRow } from './ics.js';
+import { calendarRowOfBooking, calendarRowsOfBookings } from './repository.js';
 import { noticeInviteMethod } from './rules.js';
 
 export function calendarContext(deps: Deps): CalendarContext {
@@ -30,12 +30,27 @@ export async function inviteForNotice(
   /** The person's account is turned off: the invite points to no page of theirs (CalendarContext `signedOut`). */
   signedOut = false,
 ): Promise<{ method: string; content: string } | undefined> {
-  const current = await calendarRowOfBooking(db, bookingId);
+  return inviteOfRow(deps, kind, await calendarRowOfBooking(db, bookingId), asOf, signedOut);
+}
+
+/** For many notices at once (a delivery pass's emails): their bookings' calendar rows in one query, for inviteOfRow. */
+export { calendarRowsOfBookings };
+
+/** inviteForNotice from the booking's calendar row, already read (undefined: the booking is gone). */
+export function inviteOfRow(
+  deps: Deps,
+  kind: NoticeKind,
+  current: CalendarRow | undefined,
+  asOf?: { status: BookingStatus; revision: number; priorStatus?: BookingStatus | null },
+  signedOut = false,
+  /** With `signedOut`: the kind of the person's organisation (CalendarContext `orgKind`). */
+  orgKind?: OrgKind | null,
+): { method: string; content: string } | undefined {
   if (!current) return undefined;
   const row = asOf ? { ...current, status: asOf.status, bookingRevision: asOf.revision } : current;
   const method = noticeInviteMethod(kind, row.status, row.sessionStatus, asOf?.priorStatus);
   if (!method) return undefined;
-  const invite = renderInvite(row, { ...calendarContext(deps), signedOut });
+  const invite = renderInvite(row, { ...calendarContext(deps), signedOut, orgKind });
   // The rules agree by construction; a mismatch would send the wrong METHOD, so send none.
   return invite.method === method ? invite : undefined;
 }

@@ -151,6 +151,13 @@ export async function calendarRowOfBooking(db: Q, bookingId: string) {
   return r && toRow(r as RawRow);
 }
 
+/** Many bookings as calendar rows (calendarRowOfBooking's), by booking id, in one query. */
+export async function calendarRowsOfBookings(db: Q, bookingIds: readonly string[]) {
+  if (bookingIds.length === 0) return new Map<string, ReturnType<typeof toRow>>();
+  const rows = await withRowColumns(base(db)).where('b.id', 'in', [...new Set(bookingIds)]).execute();
+  return new Map(rows.map((r) => toRow(r as RawRow)).map((r) => [r.bookingId, r]));
+}
+
 /**
  * One page of calendar rows in (start, booking id) order, after `cursor`, in one query. The
  * keyset walk (join, sort, limit) runs in a materialized CTE, so the per-row subqueries

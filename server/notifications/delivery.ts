@@ -11,7 +11,9 @@ import { DETAILS_CHANGED, isDetailsOnly, LATER_CHANGE_TOLD } from './messages.js
 import { sql, type Kysely, type Transaction } from 'kysely';
 import nodemailer from 'nodemailer';
 import { FALLBACK_MAIL_DOMAIN, mailDomain, type Config, type Deps } from '../platform/deps.js';
-import { renderNotice, withoutSecretLink, type RenderedMessage } from './outbox.js';
+import { renderNoticesToSend, withoutSecretLink, type RenderedMessage } from './outbox.js';
+import { rowsJson } from '../../db/prepared.js';
+import { writeTransaction } from '../platform/transactions.js';
 import type { Database, OutboxRow } from '../../db/schema.js';
 
 export interface Mailer {
@@ -236,11 +238,13 @@ export async function deliverDue(deps: Deps, mailer: Mailer | null, limit = 50, 
     // Filed all at once; those that no longer apply are then marked as such, and the others
     // keep what they said when filed, as a sent message keeps what was sent: the Mail page
     // then shows a "Booked" email with the time it gave, not the session's time today.
+    const applying: OutboxRow[] = [];
     for (const row of filed) {
       const why = await whyNoLongerApplies(deps.db, row, deps.now(), true);
       if (why) await dropNotice(deps, row, why, false);
-      else await keepFiledText(deps, row);
+      else applying.push(row);
     }
+    await keepFiledTexts(deps, applying);
     return { sent: filed.length, failed: 0 };
   }
   let sent = 0;
@@ -260,28 +264,57 @@ export async function deliverDue(deps: Deps, mailer: Mailer | null, limit = 50, 
 }
 
 /**
- * Stores a filed notice's message on its row, rendered now, when filing (no mail server).
- * The whole link of an account email stays: the local outbox is read by a developer, as
- * `withoutSecretLink` says. Only a row still filed with no text is written: one erased
- * meanwhile (accounts/erasure-repository.ts `scrubOwnMail`) keeps its scrubbed words.
+ * Stores filed notices' messages on their rows, rendered now, when filing (no mail server):
+ * all of a pass's rows read together (renderNoticesToSend) and written together, in one
+ * statement on PostgreSQL and one commit on SQLite. The whole link of an account email stays:
+ * the local outbox is read by a developer, as `withoutSecretLink` says. Only a row still
+ * filed with no text is written: one erased meanwhile (accounts/erasure-repository.ts
+ * `scrubOwnMail`) keeps its scrubbed words.
  */
-async function keepFiledText(deps: Deps, row: OutboxRow): Promise<void> {
-  if (row.subject !== null) return;
-  const message = await renderNotice(deps.db, deps, row);
-  if (!message) return;
-  await deps.db
-    .updateTable('outbox')
-    .set({ subject: message.subject, text_body: message.text, html_body: message.html, attachments: JSON.stringify(message.parts) })
-    .where('id', '=', row.id)
-    .where('status', '=', 'local')
-    .where('subject', 'is', null)
-    .execute();
+async function keepFiledTexts(deps: Deps, rows: readonly OutboxRow[]): Promise<void> {
+  const unwritten = rows.filter((r) => r.subject === null);
+  if (unwritten.length === 0) return;
+  const messages = await renderNoticesToSend(deps.db, deps, unwritten);
+  const texts = unwritten.flatMap((r, i) => {
+    const m = messages[i];
+    return m ? [{ id: r.id, subject: m.subject, text_body: m.text, html_body: m.html, attachments: JSON.stringify(m.parts) }] : [];
+  });
+  if (texts.length === 0) return;
+  if (deps.dbKind === 'postgres') {
+    // The rows travel as one JSON parameter, typed by the outbox's own columns.
+    await sql`update outbox as o set subject = v.subject, text_body = v.text_body, html_body = v.html_body, attachments = v.attachments
+      from json_populate_recordset(null::outbox, ${rowsJson(FILED_TEXT_COLUMNS, texts)}::json) as v
+      where o.id = v.id and o.status = 'local' and o.subject is null`.execute(deps.db);
+    return;
+  }
+  await writeTransaction(deps, async (trx) => {
+    for (const { id, ...text } of texts) await trx.updateTable('outbox').set(text).where('id', '=', id).where('status', '=', 'local').where('subject', 'is', null).execute();
+  });
 }
+const FILED_TEXT_COLUMNS = ['id', 'subject', 'text_body', 'html_body', 'attachments'] as const;
+
+/** How old a rendered message may be when it is sent (sendClaimed). */
+const RENDER_FRESH_MS = 5_000;
 
 /** Sends claimed rows in order; see deliverDue. */
 async function sendClaimed(deps: Deps, mailer: Mailer, rows: OutboxRow[], shouldStop: () => boolean): Promise<{ sent: number; failed: number }> {
   let sent = 0;
   let failed = 0;
+  // The claimed rows are rendered together (renderNoticesToSend: a few queries, not seven per
+  // message), and those still to go again once that rendering is RENDER_FRESH_MS old (a slow
+  // mail server): each message says the session and booking as they were moments before it went.
+  let rendered = new Map<string, RenderedMessage | undefined>();
+  let renderedAt = 0;
+  const messageOf = async (i: number) => {
+    const row = rows[i]!;
+    if (!rendered.has(row.id) || deps.now().getTime() - renderedAt > RENDER_FRESH_MS) {
+      const rest = rows.slice(i);
+      const messages = await renderNoticesToSend(deps.db, deps, rest);
+      rendered = new Map(rest.map((r, j) => [r.id, messages[j]]));
+      renderedAt = deps.now().getTime();
+    }
+    return rendered.get(row.id);
+  };
   for (const [i, row] of rows.entries()) {
     if (shouldStop()) {
       // Shutting down: hand the rows not yet tried back at once rather than after the lease.
@@ -307,7 +340,7 @@ async function sendClaimed(deps: Deps, mailer: Mailer, rows: OutboxRow[], should
         await dropNotice(deps, row, why, true);
         continue;
       }
-      const message = await renderNotice(deps.db, deps, row);
+      const message = await messageOf(i);
       if (!message) throw new Error(`booking ${row.booking_id} of this notice no longer exists`);
       await mailer.send(row, message);
       // The row keeps exactly what was sent, but for the token of a link to the person's account;

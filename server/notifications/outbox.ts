@@ -20,11 +20,11 @@ import type { z } from 'zod';
 import type { OutboxPage } from '../../shared/bookings.js';
 import { encodeCursor } from '../../shared/cursor.js';
 import { actorPhrase, changedFrom, compose, isDetailsOnly, LATER_CHANGE_TOLD, titleBefore, type NoticeKind, type SessionBefore } from './messages.js';
-import { inviteForNotice } from '../calendar/invites.js';
+import { calendarRowsOfBookings, inviteOfRow } from '../calendar/invites.js';
 import { timeOrderedId } from '../platform/ids.js';
 import { loadSeatStates, visibleTo, type Viewer } from '../bookings/repository.js';
 import { freeFor } from '../bookings/availability.js';
-import { clashesForBookings, clashNoticeFor, clashNoticeText, withholdingLabels, withoutPrivateClashes } from '../timetables/service.js';
+import { clashesForBookings, clashNoticesFor, clashNoticeText, withholdingLabels, withoutPrivateClashes } from '../timetables/service.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -199,8 +199,8 @@ function noticeFacts(db: Q, bookingIds: readonly string[]) {
     .select([
       'b.id', 'b.seat', 'b.status', 'b.revision', 'b.offer_expires_at', 'b.user_id', 'b.session_id', 'b.booked_by', 'by.name as booked_by_name',
       'u.name', 'u.email', 'u.time_zone as user_tz', 'u.org_id', 'u.disabled_at',
-      's.title', 's.starts_at', 's.ends_at', 's.venue', 's.mode', 's.time_zone as session_tz', 's.attendance_threshold',
-      'o.time_zone as org_tz',
+      's.title', 's.starts_at', 's.ends_at', 's.venue', 's.mode', 's.time_zone as session_tz', 's.attendance_threshold', 's.booking_ends_at',
+      'o.time_zone as org_tz', 'o.kind as org_kind',
     ])
     .where('b.id', 'in', bookingIds)
     .execute();
@@ -321,6 +321,8 @@ function composeNotice(deps: Deps, row: OutboxRow, found: NoticeFacts, notes: st
     seats,
     // Turned off (as it is sent): no link they can no longer use, and whom to ask instead.
     accountOff: found.disabled_at !== null,
+    // Whose office a turned-off account is told to ask (null: they belong to no organisation).
+    orgKind: found.org_id === null ? null : found.org_kind,
   });
   return { message, booking };
 }
@@ -336,18 +338,38 @@ function storedMessage(row: OutboxRow): RenderedMessage | undefined {
  * facts with the session and person as they are now. Undefined when the booking is gone.
  */
 export async function renderNotice(db: Q, deps: Deps, row: OutboxRow): Promise<RenderedMessage | undefined> {
-  const stored = storedMessage(row);
-  if (stored) return stored;
-  if (!row.booking_id) return undefined;
-  const [found] = await noticeFacts(db, [row.booking_id]);
-  if (!found) return undefined;
-  // People booking a session that overlaps their timetable are told, so they can arrange cover.
-  const notes = CLASH_NOTICE_KINDS.has(row.kind as NoticeKind) ? await clashNoticeFor(db, row.booking_id, zoneOf(found)) : [];
-  const actor = (await actorsOf(db, [row])).get(row.acted_by ?? '');
-  const seats = (await seatsOf(db, deps, [row], new Map([[found.id, found]]))).get(row.id);
-  const { message, booking } = composeNotice(deps, row, found, notes, actor, (await lastToldOf(db, [row])).get(row.id), seats);
-  const ical = await inviteForNotice(db, deps, row.kind as NoticeKind, found.id, { status: booking.status, revision: booking.revision, priorStatus: row.prior_status }, found.disabled_at !== null);
-  return { ...message, parts: ical ? { ical } : {} };
+  return (await renderNoticesToSend(db, deps, [row]))[0];
+}
+
+/**
+ * The messages of many outbox rows at once, each as `renderNotice` gives it (its calendar
+ * invite too), read in a few queries whatever the number of rows: a delivery pass files or
+ * sends up to 50 at a time, and read one by one each cost seven queries (about 2.6 ms of the
+ * server's CPU per message on PostgreSQL, nine times a booking's own cost, while a rush of
+ * bookings was being answered).
+ */
+export async function renderNoticesToSend(db: Q, deps: Deps, rows: readonly OutboxRow[]): Promise<(RenderedMessage | undefined)[]> {
+  const unsent = rows.filter((r) => !storedMessage(r) && r.booking_id);
+  const facts = new Map((unsent.length ? await noticeFacts(db, [...new Set(unsent.map((r) => r.booking_id!))]) : []).map((f) => [f.id, f]));
+  const live = unsent.filter((r) => facts.has(r.booking_id!));
+  // People booking a session that overlaps their timetable are told, so they can arrange cover:
+  // each in their own words (their own calendar's titles).
+  const warned = live.filter((r) => CLASH_NOTICE_KINDS.has(r.kind as NoticeKind));
+  const notes = await clashNoticesFor(db, warned.map((r) => { const f = facts.get(r.booking_id!)!; return { userId: f.user_id, sessionId: f.session_id, seat: f.seat, timeZone: zoneOf(f) }; }));
+  const notesOf = new Map(warned.map((r, i) => [r.id, notes[i]!]));
+  const actors = await actorsOf(db, live);
+  const told = await lastToldOf(db, live);
+  const seats = await seatsOf(db, deps, live, facts);
+  const calendarRows = await calendarRowsOfBookings(db, [...facts.keys()]);
+  return rows.map((row) => {
+    const stored = storedMessage(row);
+    if (stored) return stored;
+    const found = row.booking_id ? facts.get(row.booking_id) : undefined;
+    if (!found) return undefined;
+    const { message, booking } = composeNotice(deps, row, found, notesOf.get(row.id) ?? [], actors.get(row.acted_by ?? ''), told.get(row.id), seats.get(row.id));
+    const ical = inviteOfRow(deps, row.kind as NoticeKind, calendarRows.get(found.id), { status: booking.status, revision: booking.revision, priorStatus: row.prior_status }, found.disabled_at !== null, found.org_id === null ? null : found.org_kind);
+    return { ...message, parts: ical ? { ical } : {} };
+  });
 }
 
 /**

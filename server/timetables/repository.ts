@@ -88,10 +88,13 @@ export const WITHHELD_LABEL = 'Busy';
  * school's: their lesson names are shown.
  */
 export const withheldLabels = (head: { user_id: string; source: string; updated_by: string | null }, seenBy: SeenBy) =>
-  (head.source === 'ics' || head.source === 'subscription') && head.updated_by === head.user_id && seenBy !== head.user_id;
+  (head.source === 'ics' || head.source === 'subscription') && head.updated_by === head.user_id && seenBy !== head.user_id && seenBy !== EACH_THEIR_OWN;
 
-/** Who is reading timetables: a person's id, or null for someone other than any of their people. */
-export type SeenBy = string | null;
+/** Timetables read for each of their people about their own (a batch of emails, each to its person): every title shown. */
+export const EACH_THEIR_OWN = Symbol('each person their own timetable');
+
+/** Who is reading timetables: a person's id, each person their own (EACH_THEIR_OWN), or null for someone other than any of their people. */
+export type SeenBy = string | null | typeof EACH_THEIR_OWN;
 
 /** Which of `userIds` have a timetable whose titles anyone else sees withheld (withheldLabels). */
 export async function withholdingLabels(db: Q, userIds: readonly string[]): Promise<Set<string>> {

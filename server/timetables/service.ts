@@ -583,9 +583,18 @@ async function clashesIn(db: Kysely<Database> | Transaction<Database>, items: { 
 export async function clashNoticeFor(db: Kysely<Database> | Transaction<Database>, bookingId: string, timeZone: string): Promise<string[]> {
   const b = await db.selectFrom('bookings').select(['user_id', 'session_id', 'seat']).where('id', '=', bookingId).executeTakeFirst();
   if (!b) return [];
-  // Written to the person themselves: their own calendar's titles.
-  const [clashes] = await clashesIn(db, [{ userId: b.user_id, sessionId: b.session_id, seat: b.seat }], b.user_id);
-  return clashNoticeText(clashes ?? [], timeZone, b.seat);
+  const [notes] = await clashNoticesFor(db, [{ userId: b.user_id, sessionId: b.session_id, seat: b.seat, timeZone }]);
+  return notes!;
+}
+
+/**
+ * clashNoticeFor for many bookings at once (a delivery pass's emails), in a few queries
+ * whatever their number: each warning written to its own person, so with their own
+ * calendar's titles.
+ */
+export async function clashNoticesFor(db: Kysely<Database> | Transaction<Database>, items: { userId: string; sessionId: string; seat: SeatKind; timeZone: string }[]): Promise<string[][]> {
+  const clashes = await clashesIn(db, items, repo.EACH_THEIR_OWN);
+  return items.map((item, i) => clashNoticeText(clashes[i] ?? [], item.timeZone, item.seat));
 }
 
 /**

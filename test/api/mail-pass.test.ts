@@ -1,0 +1,139 @@
+/**
+ * A delivery pass renders its messages together: a few queries for the whole pass, not seven
+ * for each message (read one by one, filing a booking's email cost the server about nine
+ * times the booking itself, while a rush of bookings was being answered). Each message says
+ * exactly what it says rendered alone: the person's own clash titles, who booked or cancelled
+ * for them, the session as last told. Sending over SMTP, messages still to go are rendered
+ * again once the pass's rendering is five seconds old, so a slow mail server never sends
+ * words read long before. On the database under test (SQLite, or PostgreSQL with TEST_DATABASE).
+ */
+import type { Kysely } from 'kysely';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Database } from '../../db/schema.js';
+import { deliverDue, smtpMailer, type Mailer } from '../../server/notifications/delivery.js';
+import { renderNotice } from '../../server/notifications/outbox.js';
+import { makeTestContext, type TestContext, type TestUser } from '../helpers.js';
+import { startSmtp } from '../smtp.js';
+
+let t: TestContext;
+beforeEach(async () => {
+  t = await makeTestContext({ now: '2026-01-12T09:00:00.000Z' });
+});
+afterEach(async () => {
+  await t.close();
+});
+
+/** A calendar someone links themselves: its titles are theirs alone (shown only to them). */
+const personalCalendar = (summary: string) =>
+  ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Example//Personal//EN', 'BEGIN:VEVENT', `UID:${summary.replace(/\W/g, '')}@example.org`, 'DTSTAMP:20260101T000000Z', 'DTSTART:20260120T153000Z', 'DTEND:20260120T163000Z', `SUMMARY:${summary}`, 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+
+async function book(sessionId: string, as: TestUser, body: Record<string, unknown> = {}) {
+  const res = await t.request('POST', `/api/sessions/${sessionId}/bookings`, { as, body });
+  expect(res.status, res.text).toBe(201);
+  return res.json as { id: string; status: string; results?: { id: string }[] };
+}
+
+/** Every pending notice, each rendered alone as it would be sent now. */
+async function renderedAlone() {
+  const rows = await t.db.selectFrom('outbox').selectAll().where('status', '=', 'pending').orderBy('id').execute();
+  return new Map(await Promise.all(rows.map(async (r) => [r.id, (await renderNotice(t.db, t.deps, r))!] as const)));
+}
+
+/** `db` counting the statements run through it (a transaction begun on it too). */
+function counting(db: Kysely<Database>) {
+  const seen = { selects: 0, all: 0 };
+  const counted = db.withPlugin({
+    transformQuery: (args) => {
+      seen.all++;
+      if (args.node.kind === 'SelectQueryNode') seen.selects++;
+      return args.node;
+    },
+    transformResult: async (args) => args.result,
+  });
+  return { counted, seen };
+}
+
+describe('a delivery pass', () => {
+  it('files many kinds of message together, each saying what it says rendered alone', async () => {
+    const school = await t.org('Hill Primary');
+    const admin = await t.user('admin');
+    const trust = (await t.request('POST', '/api/orgs', { as: admin, body: { name: 'Vale Learning Trust', kind: 'trust' } })).json as { id: string };
+    const office = await t.user('office', school.id, 'Olly Office');
+    const [pat, sam, kim, lee] = [await t.user('staff', school.id, 'Pat Private'), await t.user('staff', school.id, 'Sam Second'), await t.user('staff', trust.id, 'Kim Trust'), await t.user('staff', school.id, 'Lee Later')];
+    // Two people, each with their own private calendar clashing with the session.
+    expect((await t.request('PUT', '/api/me/timetable', { as: pat, body: personalCalendar('GP appointment'), headers: { 'content-type': 'text/calendar' } })).status).toBe(200);
+    expect((await t.request('PUT', '/api/me/timetable', { as: sam, body: personalCalendar('Dentist'), headers: { 'content-type': 'text/calendar' } })).status).toBe(200);
+    const s = await t.session({ title: 'Autism and anxiety', mode: 'hybrid', venue: 'Hall A', startsAt: '2026-01-20T16:00:00Z', endsAt: '2026-01-20T17:00:00Z', capacity: { inPerson: 1, online: 2 } });
+    await book(s.id, pat, { seat: 'in_person' });
+    await book(s.id, sam, { seat: 'in_person' }); // waiting
+    const byOffice = await book(s.id, office, { userId: lee.id, seat: 'online' }); // booked for them by their office
+    const kims = await book(s.id, kim, { seat: 'online' });
+    expect((await t.request('DELETE', `/api/bookings/${kims.id}`, { as: admin })).status).toBe(200); // cancelled by an administrator
+    expect((await t.request('PATCH', `/api/sessions/${s.id}`, { as: admin, body: { venue: 'Hall B' } })).status).toBe(200);
+    expect(byOffice.status).toBe('confirmed');
+
+    const alone = await renderedAlone();
+    const kinds = new Set((await t.db.selectFrom('outbox').select('kind').where('id', 'in', [...alone.keys()]).execute()).map((r) => r.kind));
+    expect([...kinds].sort()).toEqual(['cancelled', 'confirmed', 'session_changed', 'waitlisted']);
+    // What only the person sees, in their own email: their own calendar's title.
+    const texts = [...alone.values()].map((m) => m.text);
+    expect(texts.some((x) => x.includes('GP appointment'))).toBe(true);
+    expect(texts.some((x) => x.includes('Dentist'))).toBe(true);
+
+    expect(await deliverDue(t.deps, null, 50)).toEqual({ sent: alone.size, failed: 0 });
+    const filed = await t.db.selectFrom('outbox').selectAll().where('id', 'in', [...alone.keys()]).execute();
+    expect(filed).toHaveLength(alone.size);
+    for (const row of filed) {
+      const m = alone.get(row.id)!;
+      expect(row.status, row.kind).toBe('local');
+      expect({ kind: row.kind, subject: row.subject, text: row.text_body, html: row.html_body, parts: JSON.parse(row.attachments ?? '{}') }).toEqual({ kind: row.kind, subject: m.subject, text: m.text, html: m.html, parts: m.parts });
+    }
+  });
+
+  it('reads as many times for 40 messages as for 5 (a few statements for the pass, not seven per message)', async () => {
+    const org = await t.org();
+    const reads: number[] = [];
+    for (const n of [5, 40]) {
+      const s = await t.session({ title: `Session of ${n}`, capacity: { online: n } });
+      for (let i = 0; i < n; i++) await book(s.id, await t.user('staff', org.id));
+      const { counted, seen } = counting(t.db);
+      expect(await deliverDue({ ...t.deps, db: counted }, null, 50)).toEqual({ sent: n, failed: 0 });
+      reads.push(seen.selects);
+      // Every message filed with its words and its calendar invite.
+      const rows = await t.db.selectFrom('outbox').selectAll().where('session_id', '=', s.id).execute();
+      expect(rows.every((r) => r.status === 'local' && r.subject === `Booked: Session of ${n}` && JSON.parse(r.attachments!).ical.content.includes('BEGIN:VEVENT'))).toBe(true);
+    }
+    expect(reads[1]).toBe(reads[0]);
+    expect(reads[0]).toBeLessThan(12);
+  });
+
+  it('sending over SMTP: messages still to go are rendered again once the pass’s rendering is five seconds old', async () => {
+    const smtp = await startSmtp();
+    try {
+      const org = await t.org();
+      const admin = await t.user('admin');
+      const s = await t.session({ title: 'Makaton basics', capacity: { online: 5 } });
+      const [first, second] = [await t.user('staff', org.id), await t.user('staff', org.id)];
+      await book(s.id, first);
+      await book(s.id, second);
+      const real = smtpMailer(`smtp://127.0.0.1:${smtp.port}`, 'noreply@example.org');
+      let sends = 0;
+      // A slow mail server: the first message takes six seconds, meanwhile the session is renamed.
+      const slow: Mailer = {
+        async send(row, message) {
+          await real.send(row, message);
+          if (sends++ === 0) {
+            expect((await t.request('PATCH', `/api/sessions/${s.id}`, { as: admin, body: { title: 'Makaton: signs for every day' } })).status).toBe(200);
+            t.clock.advance(6_000);
+          }
+        },
+      };
+      await deliverDue(t.deps, slow, 50);
+      // (The new title's own notices follow in the same pass.)
+      const subjects = smtp.received.map((m) => /^Subject: (.*)$/m.exec(m.raw)![1]).filter((x) => x!.startsWith('Booked'));
+      expect(subjects).toEqual(['Booked: Makaton basics', 'Booked: Makaton: signs for every day']);
+    } finally {
+      await smtp.close();
+    }
+  });
+});
