@@ -203,9 +203,15 @@ export function lastUsefulAt(s: { startsAt: string; endsAt: string; attendanceTh
   return new Date(end - Math.round(Math.min(1, Math.max(0, s.attendanceThreshold)) * (end - start))).toISOString();
 }
 
-/** Whether a place taken at `at` (ms) comes too late to count as attended while the session is still on (after lastUsefulAt, before its end): the page's note and the email's say so. */
+/**
+ * Whether a place taken at `at` (ms) comes too late to count as attended while the session is
+ * still on (after lastUsefulAt, before its end): the page's note and the email's say so. As
+ * attendance decides it (compute.ts summarise: attended when present at least the threshold's
+ * share of the length, rounded to whole ms), someone present from `at` to the end counts when
+ * `at` is lastUsefulAt itself (at a threshold of 1, the start), and not 1 ms after it.
+ */
 export function tooLateToCount(s: { startsAt: string; endsAt: string; attendanceThreshold: number }, at: number): boolean {
-  return Date.parse(lastUsefulAt(s)) <= at && at < Date.parse(s.endsAt);
+  return Date.parse(lastUsefulAt(s)) < at && at < Date.parse(s.endsAt);
 }
 
 /** The share of a session that must be attended to count, in words ("75%"). */

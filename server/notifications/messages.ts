@@ -8,7 +8,7 @@
  * time and place did not): `details`, then (see `detailsReason`) the title before the change.
  */
 export const DETAILS_CHANGED = 'details';
-import type { BookingRow, SessionMode, SessionRow, UserRow } from '../../db/schema.js';
+import type { BookingRow, OrgKind, SessionMode, SessionRow, UserRow } from '../../db/schema.js';
 import { attendShareWords, tooLateToCount } from '../../shared/sessions.js';
 
 /**
@@ -98,7 +98,12 @@ export type NoticeKind =
 export interface NoticeContext {
   kind: NoticeKind;
   user: Pick<UserRow, 'name' | 'email'>;
-  session: Pick<SessionRow, 'title' | 'starts_at' | 'ends_at' | 'venue' | 'mode'> & Partial<Pick<SessionRow, 'attendance_threshold'>>;
+  /**
+   * `booking_ends_at` (when booking closes: its cut-off, else its end) decides whether the
+   * person may still move their place themselves (bookings/service.ts moveSeat); without it,
+   * the session's end does.
+   */
+  session: Pick<SessionRow, 'title' | 'starts_at' | 'ends_at' | 'venue' | 'mode'> & Partial<Pick<SessionRow, 'attendance_threshold' | 'booking_ends_at'>>;
   /** As it was when the notice was written (its status then). */
   booking: Pick<BookingRow, 'id' | 'seat' | 'status' | 'offer_expires_at'>;
   timeZone: string;
@@ -119,9 +124,15 @@ export interface NoticeContext {
   seats?: { heldForOthers: boolean; otherFree: number };
   /**
    * The person's account is turned off: they cannot sign in, so the message gives no link to
-   * manage the booking and says whom to ask instead (their school office).
+   * manage the booking, nor anything to do on its pages (accept an offer, move a place, join
+   * online), and says whom to ask instead (their organisation's office: see `orgKind`).
    */
   accountOff?: boolean;
+  /**
+   * The kind of the person's organisation, so a turned-off account is told whose office to ask
+   * (accountOffContact); null when they belong to none; unknown (undefined): said for any.
+   */
+  orgKind?: OrgKind | null;
   /**
    * Who cancelled, when someone other than the person did (a trainer, their school office, an
    * administrator), as the message names them: "Sam Trainer (trainer)", "Olu Office from your
@@ -212,12 +223,14 @@ const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', 
  * named as actorPhrase names them, or "The trainer" for a notice that kept no one), and where
  * it is now.
  */
-function seatChanged(b: NoticeContext['booking'], expiry: string, who: string): string {
+function seatChanged(b: NoticeContext['booking'], expiry: string, who: string, accountOff: boolean): string {
   const kind = b.seat === 'online' ? 'online' : 'in-person';
   const moved = `${who} ${who === 'You' ? 'have' : 'has'} moved`;
-  if (b.status === 'offered') return `${moved} the seat offered to you to ${b.seat === 'online' ? 'an online' : 'an in-person'} seat. It is still only held for you${expiry ? ` until ${expiry}` : ''}: accept it from your bookings page before then, or it passes to the next person.`;
+  // A turned-off account cannot sign in: nothing to accept or join on a page of ours.
+  if (b.status === 'offered') return `${moved} the seat offered to you to ${b.seat === 'online' ? 'an online' : 'an in-person'} seat. It is still only held for you${expiry ? ` until ${expiry}` : ''}${accountOff ? '.' : ': accept it from your bookings page before then, or it passes to the next person.'}`;
   if (b.status === 'waitlisted') return `${moved} your place on the waiting list to the queue for ${kind} seats. You keep your turn, and we will let you know if a seat comes up.`;
-  return b.seat === 'online' ? `${moved} your place to an online seat: you join from the session page.` : `${moved} your place to an in-person seat: please come to the venue below.`;
+  if (b.seat === 'online') return accountOff ? `${moved} your place to an online seat.` : `${moved} your place to an online seat: you join from the session page.`;
+  return `${moved} your place to an in-person seat: please come to the venue below.`;
 }
 
 const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim();
@@ -308,9 +321,38 @@ function senderWords(sender: NoticeContext['sender']): { short: string; full: st
   return { short: name, full: `${name} (${role})` };
 }
 
-/** What a message to someone whose account is turned off says instead of a link to manage their booking (its invite says the same: calendar/ics.ts). */
-export { ACCOUNT_OFF_CONTACT } from '../calendar/ics.js';
-import { ACCOUNT_OFF_CONTACT } from '../calendar/ics.js';
+/**
+ * Whose office a person of an organisation of `kind` asks (their own organisation's): "your
+ * school office", "your trust’s office", "your local authority’s office". Unknown: "your
+ * organisation’s office", true of each.
+ */
+function officeOf(kind: OrgKind | undefined): string {
+  switch (kind) {
+    case 'school':
+    case 'college':
+    case 'nursery':
+      return `your ${kind} office`;
+    case 'trust':
+      return 'your trust’s office';
+    case 'local_authority':
+      return 'your local authority’s office';
+    default:
+      return 'your organisation’s office';
+  }
+}
+
+/**
+ * What a message to someone whose account is turned off says instead of a link to manage their
+ * booking: whom to ask, by the kind of their organisation (`null`: they belong to none, so the
+ * service's administrators, who manage their account; unknown: wording true of any organisation).
+ */
+export function accountOffContact(orgKind?: OrgKind | null): string {
+  const whom = orgKind === null ? 'the SEND Live Training administrators' : officeOf(orgKind);
+  return `You can no longer sign in to SEND Live Training, so if you have any questions about this booking, please contact ${whom}.`;
+}
+
+/** What accountOffContact says when the kind of the person's organisation is not known (true of any). */
+export const ACCOUNT_OFF_CONTACT = accountOffContact();
 
 /**
  * What someone who booked the place for the person did, by the place's status when the notice
@@ -331,6 +373,9 @@ const SEAT_WORDS = { in_person: { all: 'All in-person seats', other: 'Online sea
  */
 function waitlistLines(ctx: NoticeContext): string[] {
   const { session: s, booking: b, seats } = ctx;
+  // Moving a place is theirs to do only signed in, and only until booking closes (at the
+  // cut-off, when set before the end: bookings/service.ts moveSeat refuses it from then on).
+  const canMove = !ctx.accountOff && Date.parse(ctx.sentAt ?? new Date().toISOString()) < Date.parse(s.booking_ends_at ?? s.ends_at);
   const at = `at number ${ctx.position ?? '?'}`;
   const hybrid = s.mode === 'hybrid';
   const words = SEAT_WORDS[b.seat];
@@ -343,7 +388,7 @@ function waitlistLines(ctx: NoticeContext): string[] {
     first = hybrid ? `${words.all} are taken, so you are on the waiting list for ${words.a} ${at}.` : `The session is full, so you are on the waiting list ${at}.`;
   }
   const other =
-    hybrid && seats && seats.otherFree > 0
+    hybrid && seats && seats.otherFree > 0 && canMove
       ? [`${words.other} are still free. If ${b.seat === 'online' ? 'coming in person' : 'joining online'} suits you, you can move your place to ${words.anOther} from your bookings page.`]
       : [];
   return [first, ...other, 'If a place comes up we will let you know straight away.'];
@@ -369,14 +414,17 @@ export function compose(ctx: NoticeContext): { subject: string; text: string; ht
   // Once the session is over (a feedback request, a follow-up message) no one is told to join it: only where it was.
   const over = ctx.kind === 'feedback_request' || Date.parse(ctx.sentAt ?? new Date().toISOString()) >= Date.parse(s.ends_at);
   // (An in-person session over with no venue ever given has no Where line.)
-  const where = b.seat === 'online' ? (over ? 'Online' : 'Online (join from the session page)') : (s.venue ?? (over ? null : 'Venue to be confirmed'));
+  // (Nor is someone who can no longer sign in: their account is turned off.)
+  const where = b.seat === 'online' ? (over || ctx.accountOff ? 'Online' : 'Online (join from the session page)') : (s.venue ?? (over ? null : 'Venue to be confirmed'));
+  // A turned-off account cannot sign in to accept an offer: no "accept it from your bookings page".
+  const accept = (line: string) => (ctx.accountOff ? [] : [line]);
   const expiry = b.offer_expires_at ? formatInstant(b.offer_expires_at, ctx.timeZone) : '';
   const lines: Record<NoticeKind, [string, string[]]> = {
     confirmed: [`Booked: ${s.title}`, ['Your place is confirmed.', ...lateNote(ctx)]],
     waitlisted: [`On the waiting list: ${s.title}`, waitlistLines(ctx)],
     promoted: [`You have a place: ${s.title}`, ['A place came up and it is now yours. Your booking is confirmed.', ...lateNote(ctx)]],
-    offered: [`A place is free for you: ${s.title}`, [`A place came up. It is held for you until ${expiry}.`, 'Accept it from your bookings page before then, or it passes to the next person.']],
-    offer_expiring: [`Your offered place expires soon: ${s.title}`, [`The place held for you expires at ${expiry}.`, 'Accept it from your bookings page if you still want it.']],
+    offered: [`A place is free for you: ${s.title}`, [`A place came up. It is held for you until ${expiry}.`, ...accept('Accept it from your bookings page before then, or it passes to the next person.')]],
+    offer_expiring: [`Your offered place expires soon: ${s.title}`, [`The place held for you expires at ${expiry}.`, ...accept('Accept it from your bookings page if you still want it.')]],
     offer_expired: [`Offer expired: ${s.title}`, ['The place we held for you has passed to the next person on the waiting list. You can book again if places free up.']],
     offer_declined: [`Place declined: ${s.title}`, ['You turned down the offered place. It has gone to the next person on the waiting list.']],
     cancelled: [`Cancelled: ${s.title}`, ['Your booking has been cancelled.', ...(ctx.reason ? [ctx.reason] : [])]],
@@ -388,7 +436,7 @@ export function compose(ctx: NoticeContext): { subject: string; text: string; ht
     session_changed: [`Changed: ${s.title}`, isDetailsOnly(ctx.reason) ? detailsChanged(ctx) : sessionChanged(ctx)],
     reminder_24h: [`${dayWord(s.starts_at, ctx.sentAt ?? new Date().toISOString(), ctx.timeZone)}: ${s.title}`, ['A reminder that your session is coming up.']],
     reminder_1h: [`Starting within the hour: ${s.title}`, ['Your session starts soon.']],
-    seat_changed: [`Your place has changed: ${s.title}`, [seatChanged(b, expiry, ctx.actedBySelf ? 'You' : (ctx.actedBy ?? 'The trainer'))]],
+    seat_changed: [`Your place has changed: ${s.title}`, [seatChanged(b, expiry, ctx.actedBySelf ? 'You' : (ctx.actedBy ?? 'The trainer'), ctx.accountOff === true)]],
     removed: [`Removed from: ${s.title}`, ['You have been taken off this session, so your place is cancelled.', ...(ctx.reason ? [`Reason given: ${ctx.reason}`] : [])]],
     feedback_request: [`How was it? ${s.title}`, ['Thank you for coming to this session. Please tell us how useful it was and how confident you felt before and after it: four short questions, two minutes at most.', 'You can answer, and change your answer, for 14 days after the session, from your bookings page. Your answer helps trainers improve the training.']],
     trainer_message: [`Message from ${from.short}: ${s.title}`, [`${from.full} has sent this message about the session:`, ...(ctx.reason ?? '').split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean)]],
@@ -403,7 +451,7 @@ export function compose(ctx: NoticeContext): { subject: string; text: string; ht
     ...(byLine ? [`${oneLine(ctx.actedBy!)} ${byLine}.`] : []),
     ...(ctx.notes ?? []),
     // No link they could no longer use: whom to ask instead.
-    ...(ctx.accountOff ? [ACCOUNT_OFF_CONTACT] : []),
+    ...(ctx.accountOff ? [accountOffContact(ctx.orgKind)] : []),
   ];
   const details = [`Session: ${s.title}`, `When: ${when}`, ...(where === null ? [] : [`Where: ${where}`])];
   // A feedback request's link leads to the form; every other notice's to the booking.
