@@ -135,7 +135,7 @@ const distinct = <T>(xs: T[]) => [...new Set(xs)];
  * booked, not allowed) are results, so one bad name in an office's list does not stop the
  * others.
  */
-export async function bookMany(trx: Trx, deps: Deps, requests: BookRequest[]): Promise<BookAnswer[]> {
+export async function bookMany(trx: Trx, deps: Deps, requests: BookRequest[], sent?: () => void): Promise<BookAnswer[]> {
   const now = deps.now();
   const nowIso = now.toISOString();
   const sessions = new Map((await repo.lockSessions(trx, deps.dbKind, distinct(requests.map((r) => r.sessionId)))).map((s) => [s.id, s]));
@@ -292,8 +292,11 @@ export async function bookMany(trx: Trx, deps: Deps, requests: BookRequest[]): P
     if (r.idempotencyKey && 'results' in answer) await writes.add(idempotencyStore.outcomeRecord(trx, r.actor.id, r.idempotencyKey, JSON.stringify(answer.results)));
   }
   // The batch's last writes: on PostgreSQL its COMMIT goes with them (one round trip fewer), so
-  // nothing may follow them in this transaction (GroupCommit commits it straight after).
-  await writes.flush({ andCommit: true });
+  // nothing may follow them in this transaction (GroupCommit commits it straight after). Once
+  // they are on their way the next batch may start (GroupCommit, overlapCommits).
+  const committed = writes.flush({ andCommit: true });
+  sent?.();
+  await committed;
   return answers as BookAnswer[];
 }
 
@@ -308,7 +311,7 @@ async function recordedAnswers(trx: Trx, requests: BookRequest[]): Promise<(Book
 }
 
 /** Booking writers, one per database: requests that arrive together are booked together. */
-const booker = perDatabase((deps: Deps) => new GroupCommit(deps.db, (trx, requests: BookRequest[]) => bookMany(trx, deps, requests), deps.dbKind === 'postgres'));
+const booker = perDatabase((deps: Deps) => new GroupCommit(deps.db, (trx, requests: BookRequest[], sent) => bookMany(trx, deps, requests, sent), deps.dbKind === 'postgres'));
 
 /**
  * Books with group commit (server/platform/transactions.ts); resolves once committed. One

@@ -49,8 +49,12 @@ export class GroupCommit<J, R> {
 
   constructor(
     private readonly db: Kysely<Database>,
-    /** Applies jobs, in order, as if each ran alone after the ones before it; a result per job. */
-    private readonly apply: (trx: Transaction<Database>, jobs: J[]) => Promise<R[]>,
+    /**
+     * Applies jobs, in order, as if each ran alone after the ones before it; a result per job.
+     * `sent` may be called once the batch's last statement (the one that carries its COMMIT
+     * too: db/pg-round-trips.ts) is on its way: with `overlapCommits` the next batch starts then.
+     */
+    private readonly apply: (trx: Transaction<Database>, jobs: J[], sent: () => void) => Promise<R[]>,
     /** Whether the next batch may start while this one's commit is on its way (see #drain). */
     private readonly overlapCommits = false,
   ) {}
@@ -80,9 +84,12 @@ export class GroupCommit<J, R> {
   /**
    * Writes a batch; jobs that came meanwhile (or did not fit) then start the next. With
    * `overlapCommits` (PostgreSQL, where each transaction has its own connection) the next
-   * starts as soon as this batch's writes are all sent, while its COMMIT is still on its way:
-   * so its log flush overlaps the next batch's first statements. A commit that then
-   * fails still has its jobs retried alone (#write), after the batch that started meanwhile.
+   * starts as soon as this batch's last writes are sent with its COMMIT (`apply`'s `sent`),
+   * or once they are answered when `apply` does not say: so this batch's writes and log flush
+   * overlap the next batch's gathering and first statements (a next batch that shares a
+   * session waits for this commit at its session lock, and then reads what it left). A commit
+   * that then fails still has its jobs retried alone (#write), after the batch that started
+   * meanwhile.
    */
   async #drain() {
     let next = false;
@@ -103,7 +110,7 @@ export class GroupCommit<J, R> {
     let results: R[];
     try {
       results = await this.db.transaction().execute(async (trx) => {
-        const out = await this.apply(trx, batch.map((w) => w.job));
+        const out = await this.apply(trx, batch.map((w) => w.job), () => applied?.());
         applied?.();
         return out;
       });
@@ -117,7 +124,7 @@ export class GroupCommit<J, R> {
       for (const w of batch) {
         await this.db
           .transaction()
-          .execute((trx) => this.apply(trx, [w.job]))
+          .execute((trx) => this.apply(trx, [w.job], () => {}))
           .then((r) => w.resolve(r[0]!), w.reject);
       }
       return;
