@@ -164,6 +164,9 @@ export async function setOverride(deps: Deps, actor: AuthUser, sessionId: string
   const s = await deps.db.transaction().execute(async (trx) => {
     const locked = await lockSession(trx, deps.dbKind, sessionId);
     if (!locked) throw new AppError('not_found', 'No such session.');
+    // Cancelled after it ended with no one attending (sessions/service.ts, cancelSession): it did
+    // not take place, and no tick may now make someone attended on it.
+    if (locked.status === 'cancelled') throw new AppError('session_cancelled', 'This session has been cancelled, so its register can no longer be changed.');
     const b = await findBooking(trx, bookingId);
     if (!b || b.session_id !== sessionId || !(repo.SEATED as readonly string[]).includes(b.status)) throw new AppError('not_found', 'No such booking with a seat at this session.');
     // No one can have come before check-in opens; a tick days ahead would become the outcome.

@@ -55,6 +55,7 @@ export function LibraryPage({ courseId }: { courseId: string }) {
                     removeLabel={`Delete ${m.title}`}
                     onRemove={() =>
                       void remove.run(async () => {
+                        setMessage('');
                         await api(`/api/materials/${encodeURIComponent(m.id)}`, z.unknown(), { method: 'DELETE' });
                         setMessage(`“${m.title}” deleted. Sessions that used it no longer list it.`);
                         await state.reload();
@@ -73,7 +74,8 @@ export function LibraryPage({ courseId }: { courseId: string }) {
       </Loaded>
       {/* Once the library has come: the upload form says the site's limit, which comes with it. */}
       {state.data && (
-        <section class="panel narrow" aria-labelledby="library-add">
+        // A new add clears the last outcome, so only the current one shows and is announced.
+        <section class="panel narrow" aria-labelledby="library-add" onSubmit={() => setMessage('')}>
           <h2 id="library-add">Add to the library</h2>
           <UploadForm idPrefix="library" path={`${base}/files`} maxBytes={state.data.maxFileBytes} onAdded={added} onErrors={forms.report('upload')} />
           <LinkForm idPrefix="library" path={`${base}/links`} onAdded={added} onErrors={forms.report('link')} />

@@ -75,6 +75,7 @@ export function SessionMaterials({ s, reportErrors }: { s: Session; reportErrors
                         d.canManage
                           ? () =>
                               void remove.run(async () => {
+                                setMessage('');
                                 await api(`${base}/${encodeURIComponent(m.id)}`, z.unknown(), { method: 'DELETE' });
                                 setMessage(`“${m.title}” removed from this session.`);
                                 await state.reload();
@@ -91,8 +92,11 @@ export function SessionMaterials({ s, reportErrors }: { s: Session; reportErrors
             {/* "Try again" ends where a first removal does: on the message (the material has gone). */}
             <ActionError action={remove} retryLabel="Try removing again" focusTo={() => document.getElementById('materials-status')} />
             {d.canManage && (
-              <div class="material-forms">
-                <FromLibrary s={s} used={new Set(d.items.map((m) => m.id))} onAdded={added} onGone={gone} />
+              // A new add (either form's submit, which bubbles here, or "Add to session") clears the
+              // last outcome first, so only what this one does is shown and announced, never an old
+              // "added" beside a new refusal.
+              <div class="material-forms" onSubmit={() => setMessage('')}>
+                <FromLibrary s={s} used={new Set(d.items.map((m) => m.id))} onStart={() => setMessage('')} onAdded={added} onGone={gone} />
                 <UploadForm idPrefix="session-material" path={`${base}/files`} maxBytes={d.maxFileBytes} onAdded={added} onErrors={reportErrors?.('upload')} />
                 <LinkForm idPrefix="session-material" path={`${base}/links`} onAdded={added} onErrors={reportErrors?.('link')} />
               </div>
@@ -105,7 +109,7 @@ export function SessionMaterials({ s, reportErrors }: { s: Session; reportErrors
 }
 
 /** The course library to choose from: the session's course first, any other course on request. */
-function FromLibrary({ s, used, onAdded, onGone }: { s: Session; used: Set<string>; onAdded: (m: Material) => Promise<void>; onGone: (message: string) => void }) {
+function FromLibrary({ s, used, onStart, onAdded, onGone }: { s: Session; used: Set<string>; onStart: () => void; onAdded: (m: Material) => Promise<void>; onGone: (message: string) => void }) {
   const courses = useLoad(() => api('/api/courses', z.object({ items: z.array(Course) })), []);
   const [courseId, setCourseId] = useState<string>(s.courseId ?? '');
   const library = useLoad(() => (courseId ? api(`/api/courses/${encodeURIComponent(courseId)}/materials`, MaterialList) : Promise.resolve({ items: [] as Material[] })), [courseId]);
@@ -152,6 +156,7 @@ function FromLibrary({ s, used, onAdded, onGone }: { s: Session; used: Set<strin
                         busyLabel="Adding…"
                         onClick={() =>
                           void attach.run(async () => {
+                            onStart();
                             try {
                               await onAdded(await api(`/api/sessions/${encodeURIComponent(s.id)}/materials`, Material, { method: 'POST', body: { materialId: m.id } }));
                             } catch (e) {

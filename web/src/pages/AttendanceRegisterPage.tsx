@@ -81,7 +81,11 @@ function CheckinCodePanel({ sessionId }: { sessionId: string }) {
       {unsupported ? (
         <p>This server does not show check-in codes. Use the register below.</p>
       ) : refused ? (
-        <p>{messageOf(code.error)} Use the register below.</p>
+        // A cancelled session has nothing to record attendance of: the refusal is said alone.
+        <p>
+          {messageOf(code.error)}
+          {code.error instanceof ApiError && code.error.code === 'session_cancelled' ? '' : ' Use the register below.'}
+        </p>
       ) : (
         <>
           {code.error ? <Retry error={code.error} onRetry={() => void code.reload()} busy={code.loading} /> : null}
@@ -138,8 +142,12 @@ const sourceLabel: Record<AttendanceRow['source'], string> = {
  * The register: `readOnly` for office staff who do not run the session, who see their own
  * organisation's people (the server's answer holds only those) and may download them, but
  * keep nothing: no ticks, corrections or history (the server refuses those to them).
+ * `cancelled`: the session was cancelled. Cancelling takes every place still open with it, so
+ * the register of one cancelled before it ended is empty, and says so; one that ended, had its
+ * outcomes written and was then cancelled as not having taken place keeps those rows, shown
+ * read only as its record from before (README: its register only while it holds records).
  */
-function Register({ sessionId, readOnly = false }: { sessionId: string; readOnly?: boolean }) {
+function Register({ sessionId, readOnly = false, cancelled = false }: { sessionId: string; readOnly?: boolean; cancelled?: boolean }) {
   // Loaded now and every half minute; a refresh that fails keeps the register on screen.
   const report = useLoad(() => api(`/api/sessions/${encodeURIComponent(sessionId)}/attendance`, AttendanceReport), [sessionId], { everyMs: REGISTER_REFRESH_MS });
   const [saveError, setSaveError] = useState('');
@@ -199,7 +207,8 @@ function Register({ sessionId, readOnly = false }: { sessionId: string; readOnly
         {(r) => (
           <RegisterTable
             report={r}
-            readOnly={readOnly}
+            readOnly={readOnly || cancelled}
+            cancelled={cancelled}
             sessionId={sessionId}
             pending={pending}
             onMark={(row, attended) => void mark(row, attended)}
@@ -211,10 +220,12 @@ function Register({ sessionId, readOnly = false }: { sessionId: string; readOnly
           />
         )}
       </Loaded>
-      {/* Refused (403) once the session has been handed to other trainers. */}
+      {/* Refused (403) once the session has been handed to other trainers. None for a cancelled session with no register. */}
+      {!(cancelled && report.data?.items.length === 0) && (
       <DownloadLink href={`/api/sessions/${encodeURIComponent(sessionId)}/attendance.csv`} fallbackName="attendance.csv">
         {readOnly ? 'Download your staff’s attendance (CSV)' : 'Download attendance (CSV)'}
       </DownloadLink>
+      )}
     </section>
   );
 }
@@ -226,7 +237,7 @@ const COLUMNS = 7;
  * disclosures opening a row below it: "Correct" (attended, minutes and a note) and "History"
  * (every change, loaded when opened).
  */
-function RegisterTable({ report, readOnly, sessionId, pending, onMark, onCorrected }: { report: Report; readOnly: boolean; sessionId: string; pending: ReadonlyMap<string, boolean>; onMark: (row: AttendanceRow, attended: boolean) => void; onCorrected: (message: string) => Promise<void> }) {
+function RegisterTable({ report, readOnly, cancelled, sessionId, pending, onMark, onCorrected }: { report: Report; readOnly: boolean; cancelled: boolean; sessionId: string; pending: ReadonlyMap<string, boolean>; onMark: (row: AttendanceRow, attended: boolean) => void; onCorrected: (message: string) => Promise<void> }) {
   const rows = report.items;
   const attendedCount = rows.filter((r) => r.attended).length;
   /** Booking ids whose correction form, and whose history, is open. */
@@ -250,7 +261,7 @@ function RegisterTable({ report, readOnly, sessionId, pending, onMark, onCorrect
   const opensAt = report.session.registerOpensAt;
   const open = serverNow() >= Date.parse(opensAt);
   const ended = serverNow() >= Date.parse(report.session.endsAt);
-  const opening = open ? null : readOnly ? (
+  const opening = open || cancelled ? null : readOnly ? (
     <p class="register-not-open">
       The register opens at {formatTime(opensAt, ENGLAND)} on {formatDate(opensAt, ENGLAND)}, when check-in and the live room do. Until then it lists who is booked.
     </p>
@@ -261,11 +272,17 @@ function RegisterTable({ report, readOnly, sessionId, pending, onMark, onCorrect
   );
   // Ended, but its outcomes not yet written: what is shown may still change until then.
   const notYetRecorded = attendanceNotYetRecorded(report.session.endsAt);
-  const recording = notYetRecorded && <p class="hint">{notYetRecorded}: until then this can still change.</p>;
+  const recording = notYetRecorded && !cancelled && <p class="hint">{notYetRecorded}: until then this can still change.</p>;
+  // No "yet" for a cancelled session: no one can book it, and every place on it went with it.
+  if (rows.length === 0 && cancelled) return <p>This session was cancelled, so it has no register: every place on it was cancelled with it.</p>;
   if (rows.length === 0) return <>{opening}<p>{readOnly ? 'None of your staff has a place on this session.' : 'No one is booked on this session yet.'}</p></>;
   return (
     <>
-      {opening ?? (
+      {cancelled ? (
+        <p>
+          Its record from before it was cancelled, which can no longer be changed: {attendedCount} of {rows.length} attended.
+        </p>
+      ) : opening ?? (
         readOnly ? (
           <p>
             {attendedCount} of {rows.length} {ended ? 'attended' : 'attending so far'}. Attendance at least {Math.round(report.session.threshold * 100)}% of the session counts as attended.
@@ -597,8 +614,9 @@ function readerOf(youRun: boolean | undefined, me: { role: string; orgId: string
 
 export function AttendanceRegisterPage({ id }: { id: string }) {
   const { loc, me } = useApp();
-  const head = useLoad(() => api(`/api/sessions/${encodeURIComponent(id)}`, z.object({ title: z.string(), startsAt: z.string(), endsAt: z.string(), mode: Mode, youRun: z.boolean().optional() })), [id]);
+  const head = useLoad(() => api(`/api/sessions/${encodeURIComponent(id)}`, z.object({ title: z.string(), startsAt: z.string(), endsAt: z.string(), mode: Mode, youRun: z.boolean().optional(), status: z.enum(['scheduled', 'cancelled']).optional(), cancelReason: z.string().nullable().optional() })), [id]);
   const reader = head.data ? readerOf(head.data.youRun, me) : null;
+  const cancelled = head.data?.status === 'cancelled';
   // The heading names the session once it is known; the panels below load on their own.
   const title = head.data ? `Register: ${head.data.title}` : 'Register';
   const when = head.data ? `${formatDate(head.data.startsAt, ENGLAND)}, ${formatTimeRange(head.data.startsAt, head.data.endsAt, ENGLAND)}` : '';
@@ -618,6 +636,14 @@ export function AttendanceRegisterPage({ id }: { id: string }) {
         <p class="notice" id="register-refused">
           Only the session’s trainers and administrators can see its register, and school office staff their own staff’s attendance. You do not run this session, so there is nothing here for you.
         </p>
+      ) : cancelled ? (
+        // Cancelled: no check-in code and nothing to tick; said once, above what the register still holds.
+        <>
+          <p class="notice" id="register-cancelled">
+            This session was cancelled.{head.data?.cancelReason ? ` Reason given: ${head.data.cancelReason}` : ''}
+          </p>
+          <Register sessionId={id} readOnly={reader === 'office'} cancelled />
+        </>
       ) : reader === 'office' ? (
         <>
           <p>Only the session’s trainers can keep its register. Below is the attendance of your organisation’s staff on it, as the register records it.</p>

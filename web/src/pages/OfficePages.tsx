@@ -200,6 +200,8 @@ export function OrgBookingsPage({ orgId, orgs = [] }: { orgId: string; orgs?: Or
       els['from']!.value = from;
       els['to']!.value = to;
     }
+    // Back and forward put the address's dates in the fields: an error about the dates typed before no longer applies.
+    setErrors([]);
   }, [loc.key]);
 
   function submit(e: Event) {
@@ -232,9 +234,12 @@ export function OrgBookingsPage({ orgId, orgs = [] }: { orgId: string; orgs?: Or
         </div>
       </form>
       {/* Turning a page focuses the count (Pagination's resultsId): the new rows start there. */}
+      {/* While the dates have a problem, the bookings of the dates before are not shown under it as if they were the answer (as on Sessions). */}
       <p role="status" class="count" id="org-bookings-count" tabIndex={-1}>
-        {!shown || !items ? (bookings.error ? '' : 'Loading bookings…') : orgBookingsCountText({ page: shown.page, shown: items.length, total: shown.total, live, cancelled })}
+        {errors.length > 0 ? 'Correct the dates above to see bookings.' : !shown || !items ? (bookings.error ? '' : 'Loading bookings…') : orgBookingsCountText({ page: shown.page, shown: items.length, total: shown.total, live, cancelled })}
       </p>
+      {errors.length === 0 && (
+      <>
       {/* Above the table too: a keyboard user need not pass a hundred rows to turn the page. */}
       {shown && <Pagination label="Pages of bookings, above the table" page={shown.page} pages={pages} href={pageUrl} resultsId="org-bookings-count" />}
       <Loaded state={bookings} what="bookings">
@@ -288,6 +293,8 @@ export function OrgBookingsPage({ orgId, orgs = [] }: { orgId: string; orgs?: Or
           )
         }
       </Loaded>
+      </>
+      )}
     </>
   );
 }
