@@ -54,6 +54,25 @@ describe('WebVTT transcript', () => {
     }
   });
 
+  it('keeps the title in the header line as written, with no line break and no "-->"', () => {
+    const header = (title: string) => toWebVtt([], start, title).split('\n')[0];
+    // The header is not cue text: no entity in it is read, so none is written.
+    expect(header('Speech & language')).toBe('WEBVTT - Speech & language');
+    expect(header('Using <b>bold</b> visuals')).toBe('WEBVTT - Using <b>bold</b> visuals');
+    // "-->" may not appear on it (it would read as a cue timing line), however many hyphens lead up to it.
+    expect(header('Before --> after ---> later -> kept -- kept')).toBe('WEBVTT - Before -> after -> later -> kept -- kept');
+    // No line break: the title stays on the first line and forges no cue.
+    const vtt = toWebVtt([], start, 'Line one\r\n\n00:00:00.000 --> 99:00:00.000\nfake');
+    expect(vtt.split('\n')[0]).toBe('WEBVTT - Line one 00:00:00.000 -> 99:00:00.000 fake');
+    expect(vtt).not.toContain('-->');
+    expect(vtt.split('\n')).toHaveLength(2);
+    // White space without a line break is kept as it is; a title of only white space gives the bare header.
+    expect(header('Tab\there')).toBe('WEBVTT - Tab\there');
+    expect(header(' \n ')).toBe('WEBVTT');
+    // Cue text is escaped as before.
+    expect(toWebVtt([{ text: 'A & B', startedAt: start, endedAt: start + 2000, speakerName: 'S & T' }], start, 'A & B')).toBe('WEBVTT - A & B\n\n1\n00:00:00.000 --> 00:00:02.000\n<v S &amp; T>A &amp; B</v>\n');
+  });
+
   it('formats hours, minutes, seconds and milliseconds', () => {
     expect(vttTime(3_723_004)).toBe('01:02:03.004');
     expect(escapeCueText('x-->y')).toBe('x--&gt;y');

@@ -32,6 +32,21 @@ function escapeVoice(name: string): string {
   return escapeCueText(name).replace(/\s+/g, ' ');
 }
 
+/**
+ * The text after "WEBVTT " on the file's first line, where nothing is read as markup (so a
+ * title is kept as written: "Speech & language", not "Speech &amp; language"). It must hold
+ * no line break and no "-->" (each run of white space holding a line break becomes one space,
+ * each run of hyphens before ">" becomes "->").
+ */
+export function vttHeaderText(title: string): string {
+  // A whole run of hyphens at once ("--->" shortened by one would still hold "-->"), each run
+  // matched once, as in escapeCueText.
+  return title
+    .replace(/\s+/g, (run) => (run.includes('\n') || run.includes('\r') ? ' ' : run))
+    .replace(/-+>?/g, (run) => (run.length > 2 && run.endsWith('>') ? '->' : run))
+    .trim();
+}
+
 export function vttTime(ms: number): string {
   const t = Math.max(0, Math.round(ms));
   const h = Math.floor(t / 3_600_000);
@@ -47,7 +62,8 @@ const MIN_CUE_MS = 1000;
 /** The WebVTT document for final segments, ordered by start; times relative to `sessionStartMs`. */
 export function toWebVtt(segments: readonly TranscriptSegment[], sessionStartMs: number, title?: string): string {
   const sorted = [...segments].sort((a, b) => a.startedAt - b.startedAt);
-  const lines: string[] = [title ? `WEBVTT - ${escapeVoice(title)}` : 'WEBVTT', ''];
+  const header = title ? vttHeaderText(title) : '';
+  const lines: string[] = [header ? `WEBVTT - ${header}` : 'WEBVTT', ''];
   let n = 0;
   for (const seg of sorted) {
     const text = escapeCueText(seg.text);

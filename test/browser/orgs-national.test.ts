@@ -90,7 +90,7 @@ describe.skipIf(!browserAvailable)('organisations at national scale: pickers sea
     await checkPage(page, 'People filtered by a school found by URN (320 px)');
 
     // The person's own organisation is shown chosen (read by id, not found in a list of all), and another is found by URN.
-    await tabTo(page, 'Change role, job role or organisation, or send a reset link', { max: 120 });
+    await tabTo(page, /^Change role, job role or organisation, or send a reset link: /, { max: 120 });
     await page.keyboard.press('Enter');
     await expect.poll(() => page.locator(`#org-${pat.id} option:checked`).innerText()).toContain(far.name);
     await findByKeyboard(page, 'Find organisation by name or URN', `org-${pat.id}`, '300120', 'School 120');

@@ -51,7 +51,8 @@ const FINAL_REFUSALS: ReadonlySet<string> = new Set(['not_attendee', 'session_ca
 const isFinalRefusal = (p: Probe) => p.kind === 'unavailable' && p.error instanceof ApiError && FINAL_REFUSALS.has(p.error.code);
 
 
-function JoinProblem({ error, onRetry, session, checking }: { error: ApiError | Error; onRetry: () => void; session: Session | null; checking: boolean }) {
+/** `transcript`: the page offers the transcript (offersTranscript), so the notice may point to it. */
+function JoinProblem({ error, onRetry, session, checking, transcript }: { error: ApiError | Error; onRetry: () => void; session: Session | null; checking: boolean; transcript: boolean }) {
   const code = error instanceof ApiError ? error.code : '';
   // The notice and its button stay while it checks again (the button saying so), so focus is not lost.
   const retry = (label: string) => (
@@ -93,7 +94,7 @@ function JoinProblem({ error, onRetry, session, checking }: { error: ApiError | 
         <p>
           {notYet
             ? `The live room opens shortly before the session starts (${formatDateTime(session.startsAt, ENGLAND)}). This page checks again every minute, so you can keep it open.`
-            : 'Its live room is closed. You can still download the transcript.'}
+            : `Its live room is closed.${transcript ? ' You can still download the transcript.' : ''}`}
         </p>
         {notYet && retry('Check now')}
       </div>
@@ -112,7 +113,7 @@ function JoinProblem({ error, onRetry, session, checking }: { error: ApiError | 
     return (
       <div class="notice notice-warning" id="join-problem" tabIndex={-1}>
         <h2>The trainer has ended this live room</h2>
-        <p>The session’s live room was ended for everyone. You can still download the transcript.</p>
+        <p>The session’s live room was ended for everyone.{transcript && ' You can still download the transcript.'}</p>
       </div>
     );
   }
@@ -309,9 +310,19 @@ export function RoomPage({ id }: { id: string }) {
 
   const isTrainer = (probe.kind === 'ready' && probe.join.role === 'trainer') || me.role === 'admin' || !!session?.youRun;
   // The person's own seat, if any: only those who run the session and those with a seat (an in-person one of a hybrid session too) may read its transcript.
-  const seatLoad = useLoad(() => api('/api/me/bookings', BookingList).then((r) => r.items.some((b) => b.sessionId === id && READS_TRANSCRIPT.includes(b.status))), [id]);
-  const mayReadTranscript = isTrainer || seatLoad.data === true;
+  // The seat's booking also says whether the transcript holds a caption yet (hasTranscript, read in the bookings' own statement).
+  const seatLoad = useLoad(() => api('/api/me/bookings', BookingList).then((r) => r.items.find((b) => b.sessionId === id && READS_TRANSCRIPT.includes(b.status)) ?? null), [id]);
+  const mayReadTranscript = isTrainer || !!seatLoad.data;
   const cancelled = session?.status === 'cancelled';
+  // The server has said the room is not open yet (before the start): no caption can have been saved for these times.
+  // Until its first answer, not known (so a link is not shown and then taken away).
+  const notOpenYet = (probe.kind === 'checking' && wasReady.current === null) || (probe.kind === 'unavailable' && probe.error instanceof ApiError && probe.error.code === 'join_window_closed' && !!session && serverNow() < Date.parse(session.startsAt));
+  // The transcript is offered only when it may hold something, so no link leads to an empty file:
+  // - to someone with a seat, once a caption was saved (their booking's hasTranscript) or a final caption reached this page;
+  // - to those who run it (nothing they already load says whether a caption was saved), unless
+  //   it was cancelled (a cancelled session offers neither its room nor feedback, and no one
+  //   attended it: cancelling is refused once anyone has) or its room has not opened yet.
+  const offersTranscript = mayReadTranscript && !cancelled && (seatLoad.data?.hasTranscript === true || captions.lastFinal !== null || (isTrainer && !notOpenYet));
   // Refused for good (no online place, the session cancelled): nothing below the notice can be used.
   const refusedForGood = isFinalRefusal(probe);
   const attendance = useAttendance(id, isTrainer && session?.status !== 'cancelled');
@@ -476,7 +487,7 @@ export function RoomPage({ id }: { id: string }) {
                   <Link href={`/sessions/${encodeURIComponent(id)}/register`}>{session.mode === 'online' ? 'Attendance register' : 'Register and check-in code'}</Link>
                 </>
               )}
-              {mayReadTranscript && (
+              {offersTranscript && (
                 <>
                   {' · '}
                   <a href={`/api/sessions/${encodeURIComponent(id)}/transcript.vtt`} download onClick={transcript.onClick}>
@@ -526,7 +537,7 @@ export function RoomPage({ id }: { id: string }) {
                   }
                 />
               )}
-              {probe.kind === 'unavailable' && <JoinProblem error={probe.error} session={session} checking={rechecking} onRetry={() => void recheck()} />}
+              {probe.kind === 'unavailable' && <JoinProblem error={probe.error} session={session} checking={rechecking} transcript={offersTranscript} onRetry={() => void recheck()} />}
               {stage !== 'ended' && !refusedForGood && (
                 <div class={settings.position === 'side' ? 'prejoin-layout prejoin-side' : 'prejoin-layout'}>
                   <PreJoin

@@ -18,7 +18,10 @@ export function PersonAdmin({ person, onChanged }: { person: z.infer<typeof User
   const [open, setOpen] = useState(false);
   return (
     <details class="field" onToggle={(e) => setOpen((e.currentTarget as HTMLDetailsElement).open)}>
-      <summary>Change role, job role or organisation, or send a reset link</summary>
+      {/* Named with the person, as the card's other controls are, so a list of controls tells the cards apart (the visible words start the name). */}
+      <summary>
+        Change role, job role or organisation, or send a reset link<span class="visually-hidden">: {person.name}</span>
+      </summary>
       {open && <PersonAdminForm person={person} onChanged={onChanged} />}
     </details>
   );
