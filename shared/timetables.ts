@@ -1,6 +1,15 @@
 import { z } from 'zod';
 import { RangeEdge } from './common.js';
 
+/**
+ * The longest name a lesson (or a closed day) of a timetable may have, in characters as every
+ * text limit counts them (shared/common.ts Text: NFC, trimmed, UTF-16 units). A CSV, written
+ * by the person or their office, is refused line by line over it; a calendar (ICS file or
+ * link), from a system they cannot change, is kept with each longer name shortened to fit at
+ * a whole character, ending with "…", and the upload's answer says how many (Timetable notes).
+ */
+export const MAX_LESSON_NAME_CHARS = 200;
+
 /** A busy period of a timetable that overlaps a session (with any travel buffer). */
 export const Clash = z.object({
   label: z.string(),
@@ -70,6 +79,12 @@ export const Timetable = z.object({
   busy: z.array(Clash),
   from: z.string(),
   to: z.string(),
+  /**
+   * In the answer to an upload or a calendar link only: what the person should know about how
+   * the file was read, in words to show them (a calendar's event names over
+   * MAX_LESSON_NAME_CHARS shortened to fit, and how many). Absent when there is nothing to say.
+   */
+  notes: z.array(z.string()).optional().describe('Only in the answer to an upload or a calendar link: things to tell the person about how the file was read (e.g. how many event names were shortened to fit), in words to show them'),
 });
 export type Timetable = z.infer<typeof Timetable>;
 

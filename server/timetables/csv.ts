@@ -10,6 +10,7 @@
 import { parse } from 'csv-parse/sync';
 import { csvErrorLine, csvReadProblem } from '../platform/csv-errors.js';
 import { csvDelimiter } from '../../shared/spreadsheet-text.js';
+import { MAX_LESSON_NAME_CHARS } from '../../shared/timetables.js';
 import type { WeekLetter, WeeklyPeriod } from './clash.js';
 
 export interface RowProblem {
@@ -161,7 +162,10 @@ export function parseTimetableCsv(text: string, opts: { weekAStart: string | nul
     const line = info.lines;
     const rowProblems: string[] = [];
     const dayRaw = (r.day ?? '').trim();
-    const label = (r.label ?? '').replace(CONTROL, ' ').trim().slice(0, 200);
+    // Counted as every text limit is (NFC, trimmed, shared/common.ts Text) and refused over
+    // it, never cut: the file is the person's own, and a cut could split a character in two.
+    const label = (r.label ?? '').replace(CONTROL, ' ').normalize('NFC').trim();
+    const labelTooLong = label.length > MAX_LESSON_NAME_CHARS;
     const email = opts.needEmail ? (r.email ?? '').trim().toLowerCase() : '';
     if (opts.needEmail && email && (email.length > 254 || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))) rowProblems.push(`email "${clip(email)}" is not an email address`);
     if (!DAYS[dayRaw.toLowerCase()] && DATE_LIKE.test(dayRaw)) {
@@ -171,6 +175,7 @@ export function parseTimetableCsv(text: string, opts: { weekAStart: string | nul
       if ('problem' in closure) rowProblems.push(`day ${closure.problem}`);
       if ((r.start ?? '').trim() || (r.end ?? '').trim()) rowProblems.push('a row with a date marks the school closed all day: leave its start and end empty (lessons are listed by day of the week)');
       if ((r.week ?? '').trim()) rowProblems.push('a row with a date marks the school closed that day: leave its week empty');
+      if (labelTooLong) rowProblems.push(nameTooLong('the name of the closed day', label));
       if (rowProblems.length) problems.push({ line, message: rowProblems.join('; ') });
       else if (!('problem' in closure)) closures.push({ line, ...closure, label: label || 'School closed', ...(email ? { email } : {}) });
       continue;
@@ -192,6 +197,7 @@ export function parseTimetableCsv(text: string, opts: { weekAStart: string | nul
       else week = weekRaw;
     }
     if (opts.needEmail && !email) rowProblems.push('email is missing');
+    if (labelTooLong) rowProblems.push(nameTooLong('the lesson name', label));
     if (rowProblems.length) {
       problems.push({ line, message: rowProblems.join('; ') });
       continue;
@@ -205,4 +211,9 @@ export function parseTimetableCsv(text: string, opts: { weekAStart: string | nul
 const WITHOUT_WEEK_A = (week: WeekLetter) =>
   `this lesson is for week ${week}, but your school has no Week A start date yet, so week A and week B cannot be told apart: leave the week column empty for lessons every week, or ask an administrator to set “Week A starts on” for your school on its Organisations page`;
 
-const clip = (s: string) => (s.length > 40 ? `${s.slice(0, 40)}…` : s).replace(CONTROL, ' ');
+/** A label over the limit, in plain words: how long it is and how long it may be ("the lesson name in the label column is 206 characters; at most 200"). */
+const nameTooLong = (what: string, label: string) =>
+  `${what} in the label column is ${label.length.toLocaleString('en-GB')} characters; at most ${MAX_LESSON_NAME_CHARS.toLocaleString('en-GB')}`;
+
+/** A cell quoted in a message: its first 40 characters, cut at a whole character (never half an emoji). */
+const clip = (s: string) => (s.length > 40 ? `${s.slice(0, /[\ud800-\udbff]/.test(s[39]!) ? 39 : 40)}…` : s).replace(CONTROL, ' ');

@@ -20,6 +20,7 @@
 import ICAL from 'ical.js';
 import { WINDOWS_TO_IANA_MAP } from 'windows-iana';
 import { isTimeZone } from '../../shared/common.js';
+import { MAX_LESSON_NAME_CHARS } from '../../shared/timetables.js';
 import { LONG_PERIOD_MS, localParts, zonedTimeToUtc, type DatedPeriod, type FreeDays } from './clash.js';
 import type { EventProblem } from './event-problems.js';
 import { partitionPoint } from './sorted.js';
@@ -30,6 +31,12 @@ export interface IcsTimetable {
   timeZone: string;
   dated: DatedPeriod[];
   freeDays: FreeDays[];
+  /**
+   * Event names (SUMMARY) longer than MAX_LESSON_NAME_CHARS among those kept, each counted
+   * once however often its event repeats: kept shortened (shortenName), for the upload's
+   * answer to say how many.
+   */
+  shortenedNames: number;
 }
 
 export type IcsResult = { ok: true; timetable: IcsTimetable } | { ok: false; problems: EventProblem[] };
@@ -81,10 +88,61 @@ export function ianaZone(tzid: string | null | undefined): string | null {
 
 const dateOf = (t: ICAL.Time) => `${t.year}-${String(t.month).padStart(2, '0')}-${String(t.day).padStart(2, '0')}`;
 
+/**
+ * A property's text, control characters as spaces, in NFC and trimmed (as every text limit
+ * counts it, shared/common.ts Text), at most MAX_LESSON_NAME_CHARS long: a longer one is
+ * shortened at a whole character (shortenName). A calendar comes from a system the person
+ * cannot change, so a long name is kept shortened rather than the calendar refused.
+ */
 function text(v: unknown): string | null {
+  return nameOf(v)?.label ?? null;
+}
+
+/** An event's name as kept (text), and when it had to be shortened, the name as the file gave it (cleaned). */
+function nameOf(v: unknown): { label: string; long: string | null } | null {
   if (typeof v !== 'string') return null;
-  const s = v.replace(CONTROL, ' ').trim();
-  return s ? s.slice(0, 200) : null;
+  const s = v.replace(CONTROL, ' ').normalize('NFC').trim();
+  if (!s) return null;
+  return s.length > MAX_LESSON_NAME_CHARS ? { label: shortenName(s), long: s } : { label: s, long: null };
+}
+
+const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
+/** Where a shortened name may end at a word: a space no further back than this from the cut. */
+const WORD_REACH = 40;
+
+/**
+ * `s` if it is at most `max` characters (UTF-16 units, as limits count them); otherwise its
+ * start, cut between whole characters as people see them (grapheme clusters: an emoji, a
+ * letter with its accents, a flag stay whole, and a surrogate pair is never split), at the
+ * end of a word when one ends near the cut, followed by "…", `max` characters at most in all.
+ */
+export function shortenName(s: string, max = MAX_LESSON_NAME_CHARS): string {
+  if (s.length <= max) return s;
+  const room = max - 1;
+  // Only the start is segmented (a calendar may repeat a long name thousands of times); a
+  // boundary within `room` depends only on the characters up to it and the one after.
+  let end = 0;
+  for (const { index, segment } of graphemes.segment(s.slice(0, max + 1))) {
+    if (index + segment.length > room) break;
+    end = index + segment.length;
+  }
+  // One cluster longer than the room (a letter under hundreds of accents): cut between code points.
+  if (end === 0) {
+    for (const ch of s) {
+      if (end + ch.length > room) break;
+      end += ch.length;
+    }
+  }
+  let kept = s.slice(0, end);
+  // At a word's end when one is near (unless the cut already falls before a space), without
+  // the spaces and punctuation that would be left hanging before the "…".
+  if (!/\s/.test(s.charAt(end))) {
+    let space = end - 1;
+    while (space > 0 && space >= end - WORD_REACH && !/\s/.test(kept.charAt(space))) space--;
+    if (space > 0 && space >= end - WORD_REACH) kept = kept.slice(0, space);
+  }
+  kept = kept.replace(/[\s,;:\-–—]+$/u, '');
+  return `${kept || s.slice(0, end)}…`;
 }
 
 const upper = (v: unknown) => (typeof v === 'string' ? v.trim().toUpperCase() : '');
@@ -296,6 +354,8 @@ export function parseTimetableIcs(source: string, opts: { now: Date; defaultZone
   const unknownZones = new Set<string>();
   const dated: DatedPeriod[] = [];
   const freeDays: FreeDays[] = [];
+  /** Event names shortened to be kept (nameOf's `long`), each once. */
+  const shortened = new Set<string>();
   /** Events with an occurrence in the window, busy or not: a file of reminders only is still a calendar. */
   let seen = 0;
   let longPeriods = 0;
@@ -306,7 +366,8 @@ export function parseTimetableIcs(source: string, opts: { now: Date; defaultZone
     // count says whether that event, not the file so far, repeats too often.
     let iterations = 0;
     const uid = text(comp.getFirstPropertyValue('uid'));
-    const summary = text(comp.getFirstPropertyValue('summary'));
+    const masterName = nameOf(comp.getFirstPropertyValue('summary'));
+    const summary = masterName?.label ?? null;
     const problem = (message: string) => problems.push({ uid, summary, message });
     try {
       if (!comp.hasProperty('dtstart')) return problem('has no DTSTART');
@@ -480,7 +541,12 @@ export function parseTimetableIcs(source: string, opts: { now: Date; defaultZone
       for (const o of occurrences) {
         if (!inWindow(o.start, o.end)) continue;
         const item = o.item;
-        const label = text(item.getFirstPropertyValue('summary')) ?? summary ?? 'Busy';
+        const name = item === comp ? masterName : (nameOf(item.getFirstPropertyValue('summary')) ?? masterName);
+        const label = name?.label ?? 'Busy';
+        /** Counts the event's name among those shortened, once it is kept. */
+        const kept = () => {
+          if (name?.long) shortened.add(name.long);
+        };
         if (o.start.isDate) {
           // RFC 5545 3.6.1: an all-day event without a later DTEND lasts the one day.
           const from = dateOf(o.start);
@@ -502,11 +568,13 @@ export function parseTimetableIcs(source: string, opts: { now: Date; defaultZone
             const s = zonedTimeToUtc(+from.slice(0, 4), +from.slice(5, 7), +from.slice(8, 10), 0, 0, timeZone);
             const e = zonedTimeToUtc(+to.slice(0, 4), +to.slice(5, 7), +to.slice(8, 10), 0, 0, timeZone);
             dated.push({ startsAt: new Date(s).toISOString(), endsAt: new Date(e).toISOString(), label });
+            kept();
             if (dated.length > MAX_OCCURRENCES) return problem(`makes the timetable longer than ${MAX_OCCURRENCES} lessons`);
             if (e - s > LONG_PERIOD_MS && ++longPeriods > MAX_LONG_PERIODS) return problem(`makes more than ${MAX_LONG_PERIODS} busy periods longer than 31 days (a timetable may hold at most ${MAX_LONG_PERIODS})`);
             continue;
           }
           freeDays.push({ from, to, label });
+          kept();
           continue;
         }
         const s = instantOf(o.start, o.startTzid, o.calendarTzid);
@@ -521,6 +589,7 @@ export function parseTimetableIcs(source: string, opts: { now: Date; defaultZone
         seen++;
         if (e === s || !isBusy(item)) continue;
         dated.push({ startsAt: new Date(s).toISOString(), endsAt: new Date(e).toISOString(), label });
+        kept();
         if (dated.length > MAX_OCCURRENCES) return problem(`makes the timetable longer than ${MAX_OCCURRENCES} lessons`);
         // Each one is looked at by every clash question (clash.ts keeps them outside its index): a few a year, never thousands.
         if (e - s > LONG_PERIOD_MS && ++longPeriods > MAX_LONG_PERIODS) return problem(`makes more than ${MAX_LONG_PERIODS} busy periods longer than 31 days (a timetable may hold at most ${MAX_LONG_PERIODS})`);
@@ -555,5 +624,5 @@ export function parseTimetableIcs(source: string, opts: { now: Date; defaultZone
   }
   dated.sort((a, b) => a.startsAt.localeCompare(b.startsAt));
   freeDays.sort((a, b) => a.from.localeCompare(b.from));
-  return { ok: true, timetable: { timeZone, dated, freeDays } };
+  return { ok: true, timetable: { timeZone, dated, freeDays, shortenedNames: shortened.size } };
 }

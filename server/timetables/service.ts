@@ -7,7 +7,7 @@
 import { orgsActableBy } from '../accounts/acting.js';
 import { orgNames } from '../accounts/repository.js';
 import { viewerFor } from '../bookings/repository.js';
-import { MAX_COVER_REPORT_DAYS, MAX_TIMETABLE_BYTES, type Clash, type CoverItem, type CoverReport, type SessionFit, type Timetable } from '../../shared/timetables.js';
+import { MAX_COVER_REPORT_DAYS, MAX_LESSON_NAME_CHARS, MAX_TIMETABLE_BYTES, type Clash, type CoverItem, type CoverReport, type SessionFit, type Timetable } from '../../shared/timetables.js';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, SeatKind, SessionMode } from '../../db/schema.js';
 import { AppError } from '../errors.js';
@@ -44,6 +44,23 @@ const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Satur
 
 type Format = 'csv' | 'ics';
 type Rules = Pick<TimetableRules, 'timeZone' | 'weekly' | 'dated' | 'freeDays'>;
+/** A file read as a timetable, with how many of a calendar's event names were shortened to be kept (ics.ts shortenedNames). */
+type Read = Rules & { shortenedNames: number };
+
+/**
+ * What an upload's or a link's answer tells the person about how their calendar was read
+ * (Timetable notes): how many event names were too long to keep whole. Undefined: nothing.
+ */
+function readingNotes(read: Read): string[] | undefined {
+  const n = read.shortenedNames;
+  if (n === 0) return undefined;
+  const max = MAX_LESSON_NAME_CHARS.toLocaleString('en-GB');
+  return [
+    n === 1
+      ? `1 event name in the calendar is longer than ${max} characters, the most a lesson name may be, so it is kept shortened, ending with “…”.`
+      : `${n.toLocaleString('en-GB')} event names in the calendar are longer than ${max} characters, the most a lesson name may be, so they are kept shortened, each ending with “…”.`,
+  ];
+}
 type Owner = Awaited<ReturnType<typeof repo.usersWithOrg>>[number];
 
 /** The upload format from its media type; text/plain is sniffed. */
@@ -98,21 +115,23 @@ function eventsError(problems: EventProblem[]): AppError {
 }
 
 /** Parses an upload for one person (off the event loop), or throws the full list of problems. */
-export async function parseUpload(deps: Deps, format: Format, body: string, ctx: { now: Date; weekAStart: string | null; orgZone: string }): Promise<Rules> {
+export async function parseUpload(deps: Deps, format: Format, body: string, ctx: { now: Date; weekAStart: string | null; orgZone: string }): Promise<Read> {
   checkSize(body);
   if (format === 'csv') {
     const r = await parseFile(deps, { kind: 'csv', text: body, weekAStart: ctx.weekAStart, maxRows: MAX_PERSONAL_ROWS });
     if (!r.ok) throw rowsError(r.problems);
     if (r.periods.length === 0) throw rowsError([{ line: 2, message: r.closures.length ? 'the file lists only days the school is closed: add the lessons, one row each, as a timetable is the whole of them' : 'the file has no lessons' }]);
-    return { timeZone: DEFAULT_ZONE, weekly: r.periods.map(stripLine), dated: [], freeDays: r.closures.map(stripClosure) };
+    return { timeZone: DEFAULT_ZONE, weekly: r.periods.map(stripLine), dated: [], freeDays: r.closures.map(stripClosure), shortenedNames: 0 };
   }
   const r = await parseFile(deps, { kind: 'ics', text: body.replace(/^\uFEFF/, ''), now: ctx.now.getTime(), defaultZone: ctx.orgZone || DEFAULT_ZONE });
   if (!r.ok) throw eventsError(r.problems);
-  return { timeZone: r.timetable.timeZone, weekly: [], dated: r.timetable.dated, freeDays: r.timetable.freeDays };
+  return { timeZone: r.timetable.timeZone, weekly: [], dated: r.timetable.dated, freeDays: r.timetable.freeDays, shortenedNames: r.timetable.shortenedNames };
 }
 
 const stripLine = (p: CsvPeriod) => ({ day: p.day, start: p.start, end: p.end, week: p.week, label: p.label });
 const stripClosure = (c: CsvClosure) => ({ from: c.from, to: c.to, label: c.label });
+
+const withNotes = (t: Timetable, notes: string[] | undefined): Timetable => (notes ? { ...t, notes } : t);
 
 async function ownerOf(deps: Deps, userId: string): Promise<Owner> {
   const [owner] = await repo.usersWithOrg(deps.db, [userId]);
@@ -173,11 +192,12 @@ export async function replaceFromUpload(deps: Deps, actor: AuthUser, userId: str
   checkSize(body);
   const settings = timetableSettings(owner.settings);
   // One file at a time per account, and so many an hour (limits.ts).
-  await limitedTimetableWork(deps, actor.id, { kind: 'upload', userId }, async () => {
+  const read = await limitedTimetableWork(deps, actor.id, { kind: 'upload', userId }, async () => {
     const rules = await parseUpload(deps, format, body, { now: deps.now(), weekAStart: settings.weekAStart, orgZone: owner.org_time_zone ?? DEFAULT_ZONE });
     await save(deps, userId, format, rules, actor.id);
+    return rules;
   });
-  return getTimetable(deps, actor, userId);
+  return withNotes(await getTimetable(deps, actor, userId), readingNotes(read));
 }
 
 /**
@@ -383,7 +403,7 @@ function siteOf(url: string): string {
  * address could not be used, or that no calendar could be read from it and which kind of
  * failure it was (fetchFailedWhy), never what the remote server answered or what its file held.
  */
-async function fetchTimetable(deps: Deps, url: string, ctx: { weekAStart: string | null; orgZone: string }, logFields: Record<string, unknown>): Promise<Rules> {
+async function fetchTimetable(deps: Deps, url: string, ctx: { weekAStart: string | null; orgZone: string }, logFields: Record<string, unknown>): Promise<Read> {
   let body: string;
   try {
     const res = await fetchOutbound(url, deps.config.outbound, 'text/calendar, text/plain;q=0.5, */*;q=0.1');
@@ -401,7 +421,7 @@ async function fetchTimetable(deps: Deps, url: string, ctx: { weekAStart: string
     deps.logger.warn('timetable subscription is not a timetable', { ...logFields, site: siteOf(url), problems: r.problems.length });
     throw new AppError('fetch_failed', `${NO_CALENDAR} The file there is not an iCalendar timetable this service can read. The timetable was not changed.`);
   }
-  return { timeZone: r.timetable.timeZone, weekly: [], dated: r.timetable.dated, freeDays: r.timetable.freeDays };
+  return { timeZone: r.timetable.timeZone, weekly: [], dated: r.timetable.dated, freeDays: r.timetable.freeDays, shortenedNames: r.timetable.shortenedNames };
 }
 
 /** Subscribes a person's timetable to a calendar URL: fetched and checked now, refreshed on a schedule. */
@@ -410,11 +430,13 @@ export async function setSubscription(deps: Deps, actor: AuthUser, userId: strin
   const url = subscriptionUrl(rawUrl);
   const settings = timetableSettings(owner.settings);
   // One fetch at a time per account, and so many an hour (limits.ts): a failed fetch counts too.
-  await limitedTimetableWork(deps, actor.id, { kind: 'subscription', userId }, async () => {
+  const read = await limitedTimetableWork(deps, actor.id, { kind: 'subscription', userId }, async () => {
     const rules = await fetchTimetable(deps, url, { weekAStart: settings.weekAStart, orgZone: owner.org_time_zone ?? DEFAULT_ZONE }, { userId });
     await save(deps, userId, 'subscription', rules, actor.id, url);
+    return rules;
   });
-  return getTimetable(deps, actor, userId);
+  // Later refreshes (refreshTimetableSubscriptions) shorten such names as quietly: no one is there to tell.
+  return withNotes(await getTimetable(deps, actor, userId), readingNotes(read));
 }
 
 /**

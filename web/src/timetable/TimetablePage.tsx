@@ -152,7 +152,7 @@ export function TimetableView({ person }: { person?: TimetablePerson }) {
     setStatus(`Reading ${file.name}…`);
     try {
       const t = await sendText(base, fileType(file), file, Timetable);
-      setStatus(`${whose} timetable was saved from ${file.name}: ${describeCounts(t)}.`);
+      setStatus(`${whose} timetable was saved from ${file.name}: ${describeCounts(t)}.${notesOf(t)}`);
       form.reset();
       setReload((n) => n + 1);
     } catch (err) {
@@ -185,7 +185,7 @@ export function TimetableView({ person }: { person?: TimetablePerson }) {
     setStatus('Fetching the calendar…');
     try {
       const t = await api(`${base}/subscription`, Timetable, { method: 'PUT', body: { url } });
-      setStatus(own ? `Your timetable now follows your school’s calendar: ${describeCounts(t)}.` : `${whose} timetable now follows the calendar at that address: ${describeCounts(t)}.`);
+      setStatus(`${own ? `Your timetable now follows your school’s calendar: ${describeCounts(t)}.` : `${whose} timetable now follows the calendar at that address: ${describeCounts(t)}.`}${notesOf(t)}`);
       // Someone else's address is not shown back (only its site is): the field empties.
       if (!own) form.reset();
       setReload((n) => n + 1);
@@ -453,3 +453,6 @@ function describeCounts(t: TimetableValue) {
   if (t.counts.freeDays) parts.push(plural(t.counts.freeDays, 'school closure'));
   return parts.join(', ') || 'no lessons';
 }
+
+/** What the service said about how the file or calendar was read (names it shortened to fit), after the saved message: " 2 event names … “…”." or nothing. */
+const notesOf = (t: TimetableValue) => (t.notes?.length ? ` ${t.notes.join(' ')}` : '');
