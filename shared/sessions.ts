@@ -85,6 +85,17 @@ export function audienceWords(a: Audience): string {
   return a.kind === 'trust' ? `Staff of ${name} and its schools (in-house)` : `Staff of ${name} only (in-house)`;
 }
 
+/**
+ * Whether someone of `viewerOrgId` is outside an in-house session's audience, so may have no
+ * place on it (the server refuses one: outside_audience), as far as the page can tell: someone
+ * in no organisation (an administrator, a trainer) is outside every in-house session, someone
+ * of another organisation outside one organisation's own (a trust's schools are not known here).
+ */
+export function outsideAudience(a: Audience, viewerOrgId: string | null | undefined): boolean {
+  if (a.kind === 'programme') return false;
+  return !viewerOrgId || (a.kind !== 'trust' && a.orgId !== viewerOrgId);
+}
+
 const SessionFields = {
   title: Line(200).pipe(z.string().min(1, 'is required')),
   description: Text(10_000).optional(),

@@ -16,7 +16,15 @@ export interface HoldState {
   claimed: number;
 }
 
+/** Whom a session is for (DESIGN.md invariant 12): everyone (the programme), or an organisation's people (a trust's: its schools' too). */
+export interface SeatAudience {
+  kind: 'programme' | 'organisation' | 'trust';
+  orgId: string | null;
+}
+
 export interface SeatState {
+  /** Whom the session's seats are for; absent: everyone. */
+  audience?: SeatAudience;
   capacity: number;
   confirmed: number;
   offered: number;
@@ -51,18 +59,34 @@ export function heldFor(s: SeatState, orgId: string | null): number {
 }
 
 /**
+ * Whether someone of `orgId` is outside the people an in-house session is for, as far as
+ * their organisation tells without reading more: they have none (an administrator or a
+ * trainer: they see every session but are no organisation's staff), or the session is
+ * another organisation's own. A trust's session is its schools' too, which only a read of
+ * the organisations tells; the booking engine asks that (`repo.orgInAudience`) before it
+ * books anyone, and refuses whoever is outside (`outside_audience`).
+ */
+export function outsideAudience(a: SeatAudience | undefined, orgId: string | null): boolean {
+  if (!a || a.kind === 'programme') return false;
+  return orgId === null || (a.kind === 'organisation' && orgId !== a.orgId);
+}
+
+/**
  * The counts a viewer sees: `available` is what someone of `viewerOrgId` can book now (open
  * seats plus their organisation's unclaimed hold, DESIGN invariant 11), `publicAvailable`
  * what anyone without a hold can, `heldForViewer` the part of `available` held for them.
+ * Someone outside an in-house session's people (`outsideAudience`: an administrator looking
+ * at a school's own session) can book no seat on it, so none is free to them.
  */
 export function seatCounts(s: SeatState, viewerOrgId: string | null = null): SeatCounts {
+  const free = outsideAudience(s.audience, viewerOrgId) ? 0 : freeFor(s, viewerOrgId);
   return {
     capacity: s.capacity,
     confirmed: s.confirmed,
     offered: s.offered,
     waitlisted: s.waitlisted,
-    available: freeFor(s, viewerOrgId),
+    available: free,
     publicAvailable: freeFor(s, null),
-    heldForViewer: Math.min(heldFor(s, viewerOrgId), freeFor(s, viewerOrgId)),
+    heldForViewer: Math.min(heldFor(s, viewerOrgId), free),
   };
 }

@@ -28,8 +28,8 @@ export function lockSession(trx: Transaction<Database>, kind: DbKind, sessionId:
 
 /** The stored count columns of a session, per seat kind. */
 export const SEAT_COUNT_COLUMNS = ['confirmed_in_person', 'offered_in_person', 'waiting_in_person', 'confirmed_online', 'offered_online', 'waiting_online'] as const;
-/** What seat states are made of: the session's capacities, stored counts and hold release time. */
-export const SEAT_STATE_COLUMNS = ['id', 'capacity_in_person', 'capacity_online', 'holds_release_at', 'booking_closes_at', 'ends_at', ...SEAT_COUNT_COLUMNS] as const;
+/** What seat states are made of: the session's capacities, stored counts, hold release time and whom it is for. */
+export const SEAT_STATE_COLUMNS = ['id', 'capacity_in_person', 'capacity_online', 'holds_release_at', 'booking_closes_at', 'ends_at', 'audience_kind', 'audience_org_id', ...SEAT_COUNT_COLUMNS] as const;
 export type SeatStateRow = Pick<SessionRow, (typeof SEAT_STATE_COLUMNS)[number]>;
 type Count = 'confirmed' | 'offered' | 'waiting';
 const countColumn = (count: Count, seat: SeatKind) => `${count}_${seat}` as (typeof SEAT_COUNT_COLUMNS)[number];
@@ -94,7 +94,9 @@ export function seatStatesOf(sessions: readonly SeatStateRow[], holds: readonly 
   const result = new Map<string, Record<SeatKind, SeatState>>();
   for (const s of sessions) {
     const holdsActive = nowIso < holdsReleaseAt(s);
+    const audience = { kind: s.audience_kind, orgId: s.audience_org_id };
     const make = (seat: SeatKind, capacity: number): SeatState => ({
+      audience,
       capacity,
       confirmed: Number(s[countColumn('confirmed', seat)]),
       offered: Number(s[countColumn('offered', seat)]),

@@ -142,11 +142,10 @@ export async function bookMany(trx: Trx, deps: Deps, requests: BookRequest[], se
   // A retried request whose first attempt committed (its answer lost to a dropped connection
   // or a crash) gets what that attempt booked, read under the same session locks.
   const recorded = requests.some((r) => r.idempotencyKey) ? await recordedAnswers(trx, requests) : [];
-  // Whether someone may see a session (DESIGN.md invariant 12): a programme session is
-  // everyone's; an in-house one is asked once per person in the batch, whether they book
-  // or are booked, as they are placed: the sign-in's view of them (read before the locks)
-  // and their row read under the locks are asked apart, so someone moved meanwhile is
-  // judged where they now are.
+  // Whether the one booking may see a session (DESIGN.md invariant 12): a programme session
+  // is everyone's; an in-house one is asked once per person booking in the batch, by the
+  // sign-in's view of them. Whether those booked are among the people it is for is another
+  // question, asked below of their rows read under the locks (`inAudience`).
   const seen = new Map<string, Promise<boolean>>();
   const maySee = (s: SessionRow, who: Pick<AuthUser, 'id' | 'role' | 'orgId'>) => {
     if (s.audience_kind === 'programme') return true;
@@ -207,6 +206,20 @@ export async function bookMany(trx: Trx, deps: Deps, requests: BookRequest[], se
     if (!actable.has(actor.id)) actable.set(actor.id, orgsActableBy(trx, actor));
     return (await actable.get(actor.id)!).has(user.org_id);
   };
+  // Whether a person is among those a session is for (DESIGN.md invariant 12), by their
+  // organisation as read under the locks: a programme session is everyone's, an in-house one
+  // only its organisation's people (a trust's, its schools' too), by the rule seat holds and
+  // the roster's `forThem` follow (`repo.orgInAudience`). Not whether they may see it:
+  // administrators and trainers see every session, and its trainers and in-house leads run it,
+  // without being among the staff it is for. Asked once per session and organisation.
+  const audiences = new Map<string, Promise<boolean>>();
+  const inAudience = async (s: SessionRow, orgId: string | null) => {
+    if (s.audience_kind === 'programme') return true;
+    if (orgId === null) return false;
+    const key = `${s.id}|${orgId}`;
+    if (!audiences.has(key)) audiences.set(key, repo.orgInAudience(trx, s.id, orgId));
+    return audiences.get(key)!;
+  };
   for (const { r: asked, i, s, seat } of open) {
     // The one booking as they now are: turned off meanwhile, they are signed out; moved or
     // given another role, they book as what they now are.
@@ -231,10 +244,13 @@ export async function bookMany(trx: Trx, deps: Deps, requests: BookRequest[], se
         results.push({ userId, error: { code: 'not_found', message: r.actor.role === 'office' ? 'No such person among the staff you book for.' : 'No such person.' } });
         continue;
       }
-      // An in-house session does not exist for anyone outside it (DESIGN.md invariant 12),
-      // whoever books them; the one booking (who sees the session) is told so in words.
-      if (!(await maySee(s, { id: user.id, role: user.role, orgId: user.org_id }))) {
-        results.push({ userId, error: { code: 'outside_audience', message: `${user.name} is not among the staff this in-house session is for, so cannot be booked onto it.` } });
+      // Nobody outside an in-house session's audience is booked onto it (DESIGN.md invariant
+      // 12), whoever books them, themselves included: an administrator or trainer (no
+      // organisation) sees the session but is not among its staff. The one booking sees the
+      // session, so is told why in words.
+      if (!(await inAudience(s, user.org_id))) {
+        const message = user.id === r.actor.id ? await onlyForWords(trx, s) : `${user.name} is not among the staff this in-house session is for, so cannot be booked onto it.`;
+        results.push({ userId, error: { code: 'outside_audience', message } });
         continue;
       }
       const existing = booked.get(repo.pairKey(s.id, user.id));
@@ -298,6 +314,13 @@ export async function bookMany(trx: Trx, deps: Deps, requests: BookRequest[], se
   sent?.();
   await committed;
   return answers as BookAnswer[];
+}
+
+/** Someone outside an in-house session's audience, booking themselves, is told whom it is for. */
+async function onlyForWords(trx: Trx, s: Pick<SessionRow, 'audience_kind' | 'audience_org_id'>): Promise<string> {
+  const name = s.audience_org_id ? (await orgNames(trx, [s.audience_org_id])).get(s.audience_org_id) : undefined;
+  const whom = name ? `the staff of ${name}${s.audience_kind === 'trust' ? ' and its schools' : ''}` : 'the staff of one organisation';
+  return `This in-house session is only for ${whom}, so you cannot book a place on it.`;
 }
 
 /** Per request, what an earlier attempt under the same Idempotency-Key committed, if any. */

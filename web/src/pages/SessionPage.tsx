@@ -1,7 +1,7 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { z } from 'zod';
 import { BookInput, Booking, MAX_BOOK_AT_ONCE, BookingList, BookResult, BulkBookResult, HoldList, Roster, type RosterEntry } from '../../../shared/bookings.js';
-import { areaLabel, audienceWords, lastUsefulAt, Session, type AlsoBooked, type SeatKind } from '../../../shared/sessions.js';
+import { areaLabel, audienceWords, lastUsefulAt, outsideAudience, Session, type AlsoBooked, type SeatKind } from '../../../shared/sessions.js';
 import { Clash } from '../../../shared/timetables.js';
 import { AttendanceReport, MyCheckin } from '../../../shared/attendance.js';
 import { api } from '../api.js';
@@ -603,6 +603,8 @@ export function SessionPage({ id }: { id: string }) {
   const checkedInAt = page.data?.checkedInAt;
   // Its trainers and in-house leads run it and book no place on it (youRun is true for every administrator too, who may).
   const runsNotBooks = !!s?.youRun && me.role !== 'admin';
+  // An in-house session outside the viewer's organisation (an administrator's view): no place to be had on it.
+  const notForMe = !!s && outsideAudience(s.audience, me.orgId);
   // An offer that lapses while the page is open takes "Accept seat" and "Decline" with it:
   // the notice that it expired takes focus if focus went with them (see offerLapse.ts).
   useFocusNoticeOnLapse(page.data?.mine ?? null, lapsed, 'offer-expired-notice');
@@ -732,7 +734,7 @@ export function SessionPage({ id }: { id: string }) {
               <Fact label="Who it is for">{audienceWords(s.audience)}</Fact>
               {/* Seats free and those waiting mean something only while it can be booked: a cancelled one has every seat "free" (its bookings cancelled with it). */}
               {/* Those who run it (an administrator may book, so is shown seats free to them) see its seats as taken, as on My sessions. */}
-              {s.status === 'scheduled' && runsNotBooks ? (
+              {s.status === 'scheduled' && (runsNotBooks || notForMe) ? (
                 <Fact label="Seats"><SeatsTaken s={s} /></Fact>
               ) : (
                 s.status === 'scheduled' && !whyBookingClosed(s, now) && (
@@ -807,6 +809,8 @@ export function SessionPage({ id }: { id: string }) {
                 // Its trainers and in-house leads run it: a seat of theirs would be one fewer for the people it is for.
                 // (youRun is true for every administrator too, who may book themselves like anyone.)
                 <p>You run this session, so you need no place on it.</p>
+              ) : notForMe && s.status === 'scheduled' ? (
+                <p>This session is only for the staff of {s.audience.orgName ?? 'one organisation'}{s.audience.kind === 'trust' ? ' and its schools' : ''}, so you cannot book a place on it.</p>
               ) : s.status === 'cancelled' ? (
                 <p>There are no places on this session: it has been cancelled.</p>
               ) : !open ? (

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { z } from 'zod';
-import { Area, AREAS, areaLabel, attendShareWords, audienceWords, Course, Mode, SessionList, SessionQuery, tooLateToCount, type Session } from '../../../shared/sessions.js';
+import { Area, AREAS, areaLabel, attendShareWords, audienceWords, Course, Mode, outsideAudience, SessionList, SessionQuery, tooLateToCount, type Session } from '../../../shared/sessions.js';
 import { BookingList, type Booking } from '../../../shared/bookings.js';
 import { api } from '../api.js';
 import { described, errorFor, ErrorSummary, Fact, Field, type FieldError, PageHeading, TextField, useApp, When } from '../components.js';
@@ -66,8 +66,11 @@ export function bookingClosed(s: ClosingFacts, now: number): string | null {
 
 /** A card's seats and waitlist while the session can be booked, else why it cannot (bookingClosed). */
 function SeatsOrClosed({ s, now }: { s: Session; now: number }) {
+  const { me } = useApp();
   const closed = bookingClosed(s, now);
   if (closed) return <Fact label="Booking">{closed}</Fact>;
+  // An in-house session outside the viewer's organisation (an administrator's list): no seat is theirs to have.
+  if (outsideAudience(s.audience, me.orgId)) return <Fact label="Booking">You cannot book a place: it is only for the staff of {s.audience.orgName ?? 'one organisation'}{s.audience.kind === 'trust' ? ' and its schools' : ''}.</Fact>;
   // Under way and still open (to its end, the service's rule): said on the card, and whether
   // booking now can still count as attended, as the session's page says before booking.
   const underWay = Date.parse(s.startsAt) <= now && now < Date.parse(s.endsAt);
