@@ -274,7 +274,7 @@ export async function deliverDue(deps: Deps, mailer: Mailer | null, limit = 50, 
 async function keepFiledTexts(deps: Deps, rows: readonly OutboxRow[]): Promise<void> {
   const unwritten = rows.filter((r) => r.subject === null);
   if (unwritten.length === 0) return;
-  const messages = await renderNoticesToSend(deps.db, deps, unwritten);
+  const messages = await renderNoticesToSend(deps.db, deps, unwritten).catch(() => renderedOneByOne(deps, unwritten));
   const texts = unwritten.flatMap((r, i) => {
     const m = messages[i];
     return m ? [{ id: r.id, subject: m.subject, text_body: m.text, html_body: m.html, attachments: JSON.stringify(m.parts) }] : [];
@@ -293,25 +293,57 @@ async function keepFiledTexts(deps: Deps, rows: readonly OutboxRow[]): Promise<v
 }
 const FILED_TEXT_COLUMNS = ['id', 'subject', 'text_body', 'html_body', 'attachments'] as const;
 
+/**
+ * Rows rendered each alone, when rendering them together failed: one whose facts cannot be
+ * written out is left without its text (logged; the Mail page renders it when read), and the
+ * others keep theirs.
+ */
+async function renderedOneByOne(deps: Deps, rows: readonly OutboxRow[]): Promise<(RenderedMessage | undefined)[]> {
+  const out: (RenderedMessage | undefined)[] = [];
+  for (const row of rows) {
+    out.push(
+      await renderNoticesToSend(deps.db, deps, [row]).then(
+        ([m]) => m,
+        (e) => {
+          deps.logger.error('filed notice could not be rendered', { outboxId: row.id, kind: row.kind, error: String((e as Error)?.message ?? e) });
+          return undefined;
+        },
+      ),
+    );
+  }
+  return out;
+}
+
 /** How old a rendered message may be when it is sent (sendClaimed). */
 const RENDER_FRESH_MS = 5_000;
+/** How many claimed rows are rendered together ahead of sending (sendClaimed). */
+const RENDER_AHEAD = 25;
 
 /** Sends claimed rows in order; see deliverDue. */
 async function sendClaimed(deps: Deps, mailer: Mailer, rows: OutboxRow[], shouldStop: () => boolean): Promise<{ sent: number; failed: number }> {
   let sent = 0;
   let failed = 0;
   // The claimed rows are rendered together (renderNoticesToSend: a few queries, not seven per
-  // message), and those still to go again once that rendering is RENDER_FRESH_MS old (a slow
-  // mail server): each message says the session and booking as they were moments before it went.
+  // message), RENDER_AHEAD at a time, and those still to go again once that rendering is
+  // RENDER_FRESH_MS old (a slow mail server): each message says the session and booking as they
+  // were moments before it went. Should rendering them together fail (one row's facts that
+  // cannot be written out), each is rendered alone from then on, so that only it fails.
   let rendered = new Map<string, RenderedMessage | undefined>();
   let renderedAt = 0;
+  let oneByOne = false;
   const messageOf = async (i: number) => {
     const row = rows[i]!;
+    if (oneByOne) return (await renderNoticesToSend(deps.db, deps, [row]))[0];
     if (!rendered.has(row.id) || deps.now().getTime() - renderedAt > RENDER_FRESH_MS) {
-      const rest = rows.slice(i);
-      const messages = await renderNoticesToSend(deps.db, deps, rest);
-      rendered = new Map(rest.map((r, j) => [r.id, messages[j]]));
-      renderedAt = deps.now().getTime();
+      const ahead = rows.slice(i, i + RENDER_AHEAD);
+      try {
+        const messages = await renderNoticesToSend(deps.db, deps, ahead);
+        rendered = new Map(ahead.map((r, j) => [r.id, messages[j]]));
+        renderedAt = deps.now().getTime();
+      } catch {
+        oneByOne = true;
+        return (await renderNoticesToSend(deps.db, deps, [row]))[0];
+      }
     }
     return rendered.get(row.id);
   };

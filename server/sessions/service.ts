@@ -449,7 +449,8 @@ export async function sessionsRunBy(deps: Deps, actor: AuthUser, q: z.infer<type
   const seats = seatStatesOf(rows, holds, now);
   const items = rows.map((r) => {
     const st = seats.get(r.id)!;
-    const session = toSession(r, trainers.get(r.id) ?? [], st, null, names);
+    // Seats free as the people it is for see them: an in-house session's own organisation's (no one outside it can book one).
+    const session = toSession(r, trainers.get(r.id) ?? [], st, r.audience_kind === 'programme' ? null : r.audience_org_id, names);
     // (a hold of no seats only keeps the claims of a removed one: not shown)
     const live = (k: SeatKind) => st[k].holds.filter((h) => h.seats > 0);
     const heldOf = (k: SeatKind) => live(k).reduce((n, h) => n + h.seats, 0);

@@ -143,3 +143,16 @@ describe('the seats an in-house session reports to someone outside it', () => {
     expect(await seats(w.admin, w.forRiverside.id)).toMatchObject({ available: 0, publicAvailable: 1, heldForViewer: 0 });
   });
 });
+
+describe('those who run an in-house session', () => {
+  it('see on My sessions the seats free to the people it is for, not none', async () => {
+    const school = await t.org('Ash Primary');
+    const trainer = await t.user('trainer', null, 'Tia Trainer');
+    const s = await t.session({ ...base, title: 'Ash INSET', capacity: { online: 4 }, audience: { kind: 'organisation', orgId: school.id } }, trainer);
+    await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: await t.user('staff', school.id), body: {} });
+    const res = await t.request('GET', '/api/me/sessions', { as: trainer });
+    expect(res.status, res.text).toBe(200);
+    const mine = (res.json.items as { session: { id: string; seats: { online: { available: number; confirmed: number } } } }[]).find((i) => i.session.id === s.id)!;
+    expect(mine.session.seats.online).toMatchObject({ confirmed: 1, available: 3 });
+  });
+});

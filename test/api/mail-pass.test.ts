@@ -107,6 +107,32 @@ describe('a delivery pass', () => {
     expect(reads[0]).toBeLessThan(12);
   });
 
+  it('a message that cannot be written out fails alone: the others of its pass are filed, or sent, with their words', async () => {
+    const org = await t.org();
+    const s = await t.session({ title: 'Makaton basics', capacity: { online: 5 } });
+    const [bad, good, other] = [await t.user('staff', org.id), await t.user('staff', org.id), await t.user('staff', org.id)];
+    for (const who of [bad, good, other]) await book(s.id, who);
+    // Facts no message can be written from (a time zone that does not exist, as a bad import might leave).
+    await t.db.updateTable('users').set({ time_zone: 'Not/A_Zone' }).where('id', '=', bad.id).execute();
+    expect(await deliverDue(t.deps, null, 50)).toEqual({ sent: 3, failed: 0 });
+    const filed = await t.db.selectFrom('outbox').select(['user_id', 'status', 'subject']).where('session_id', '=', s.id).execute();
+    const byUser = new Map(filed.map((r) => [r.user_id, r]));
+    expect(byUser.get(good.id)).toMatchObject({ status: 'local', subject: 'Booked: Makaton basics' });
+    expect(byUser.get(other.id)).toMatchObject({ status: 'local', subject: 'Booked: Makaton basics' });
+    expect(byUser.get(bad.id)).toMatchObject({ status: 'local', subject: null });
+
+    // Over SMTP: the bad one fails and backs off; the others go.
+    const later = await t.session({ title: 'Zones of regulation', capacity: { online: 5 } });
+    for (const who of [bad, good, other]) await book(later.id, who);
+    const smtp = await startSmtp();
+    try {
+      expect(await deliverDue(t.deps, smtpMailer(`smtp://127.0.0.1:${smtp.port}`, 'noreply@example.org'), 50)).toEqual({ sent: 2, failed: 1 });
+      expect(smtp.received.map((m) => m.to[0]).sort()).toEqual([good.email, other.email].sort());
+    } finally {
+      await smtp.close();
+    }
+  });
+
   it('sending over SMTP: messages still to go are rendered again once the pass’s rendering is five seconds old', async () => {
     const smtp = await startSmtp();
     try {

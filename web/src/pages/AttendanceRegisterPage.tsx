@@ -220,8 +220,8 @@ function Register({ sessionId, readOnly = false, cancelled = false }: { sessionI
           />
         )}
       </Loaded>
-      {/* Refused (403) once the session has been handed to other trainers. None for a cancelled session with no register. */}
-      {!(cancelled && report.data?.items.length === 0) && (
+      {/* Refused (403) once the session has been handed to other trainers. None for a cancelled session with no register (nor while that is not yet known). */}
+      {!(cancelled && (report.data?.items.length ?? 0) === 0) && (
       <DownloadLink href={`/api/sessions/${encodeURIComponent(sessionId)}/attendance.csv`} fallbackName="attendance.csv">
         {readOnly ? 'Download your staff’s attendance (CSV)' : 'Download attendance (CSV)'}
       </DownloadLink>

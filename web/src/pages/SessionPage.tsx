@@ -334,7 +334,8 @@ function matchesPerson(p: RosterEntry, typed: string): boolean {
 function BookStaff({ s, orgId, orgName, several, version, onBooked }: { s: Session; orgId: string; orgName: string | null; several: boolean; version: number; onBooked: () => Promise<void> }) {
   const { me } = useApp();
   // Both load again on the page's reload signal, after any booking change on the page.
-  const [seat, setSeat] = useState<SeatKind>(seatKindsOf(s).find((k) => leftFor(s, k) > 0) ?? seatKindsOf(s)[0]!);
+  // The first kind with a seat free to those booked (an administrator outside an in-house session has none free to them: its open seats then).
+  const [seat, setSeat] = useState<SeatKind>(seatKindsOf(s).find((k) => (outsideAudience(s.audience, me.orgId) ? countsFor(s, k).publicAvailable : leftFor(s, k)) > 0) ?? seatKindsOf(s)[0]!);
   // Clashes are worked out for the seat kind chosen (an in-person seat allows travel time), so choosing another loads them again.
   const roster = useLoad(() => api(`/api/sessions/${encodeURIComponent(s.id)}/roster?${new URLSearchParams({ orgId, ...(s.mode === 'hybrid' ? { seat } : {}) })}`, Roster), [s.id, orgId, version, s.mode === 'hybrid' ? seat : '']);
   const holds = useHolds(s, version);
