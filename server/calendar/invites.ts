@@ -3,40 +3,27 @@
  * from service.ts so the outbox can import it without an import cycle through the booking
  * engine.
  */
-import type { Kysely, Transaction } from 'kysely';
-import type { BookingStatus, Database, OrgKind } from '../../db/schema.js';
+import type { BookingStatus, OrgKind } from '../../db/schema.js';
 import type { NoticeKind } from '../notifications/messages.js';
 import type { Deps } from '../platform/deps.js';
 import { organizerFrom, renderInvite, type CalendarContext, type CalendarRow } from './ics.js';
-import { calendarRowOfBooking, calendarRowsOfBookings } from './repository.js';
+import { calendarRowsOfBookings } from './repository.js';
 import { noticeInviteMethod } from './rules.js';
 
 export function calendarContext(deps: Deps): CalendarContext {
   return { publicUrl: deps.config.publicUrl, organizer: organizerFrom(deps.config.mailFrom, deps.config.publicUrl) };
 }
 
-/**
- * The invite to attach to a notice about `bookingId`, or undefined when this notice carries
- * none. `asOf` is the booking's status and revision when the notice was written (and its
- * status before the change it tells of, when known): a notice is rendered when it is
- * delivered, and by then the booking may have moved on.
- */
-export async function inviteForNotice(
-  db: Kysely<Database> | Transaction<Database>,
-  deps: Deps,
-  kind: NoticeKind,
-  bookingId: string,
-  asOf?: { status: BookingStatus; revision: number; priorStatus?: BookingStatus | null },
-  /** The person's account is turned off: the invite points to no page of theirs (CalendarContext `signedOut`). */
-  signedOut = false,
-): Promise<{ method: string; content: string } | undefined> {
-  return inviteOfRow(deps, kind, await calendarRowOfBooking(db, bookingId), asOf, signedOut);
-}
-
 /** For many notices at once (a delivery pass's emails): their bookings' calendar rows in one query, for inviteOfRow. */
 export { calendarRowsOfBookings };
 
-/** inviteForNotice from the booking's calendar row, already read (undefined: the booking is gone). */
+/**
+ * The invite to attach to a notice, from its booking's calendar row (undefined: the booking is
+ * gone; the result undefined when this notice carries none). `asOf` is the booking's status and
+ * revision when the notice was written (and its status before the change it tells of): a notice
+ * is rendered when it is delivered, and by then the booking may have moved on. `signedOut`:
+ * the person's account is turned off, so the invite points to no page of theirs.
+ */
 export function inviteOfRow(
   deps: Deps,
   kind: NoticeKind,
