@@ -87,12 +87,16 @@ export function audienceWords(a: Audience): string {
 
 /**
  * Whether someone of `viewerOrgId` is outside an in-house session's audience, so may have no
- * place on it (the server refuses one: outside_audience), as far as the page can tell: someone
- * in no organisation (an administrator, a trainer) is outside every in-house session, someone
- * of another organisation outside one organisation's own (a trust's schools are not known here).
+ * place on it (the server refuses one: outside_audience), as far as their organisation tells
+ * without reading more: someone in no organisation (an administrator, a trainer: they see
+ * every session but are no organisation's staff) is outside every in-house session, someone
+ * of another organisation outside one organisation's own. A trust's session is its schools'
+ * too, which only a read of the organisations tells: the booking engine asks that
+ * (`orgInAudience` in server/bookings/repository.ts) before it books anyone. The pages and the
+ * server's seat counts (server/bookings/availability.ts) ask this. No audience: everyone's.
  */
-export function outsideAudience(a: Audience, viewerOrgId: string | null | undefined): boolean {
-  if (a.kind === 'programme') return false;
+export function outsideAudience(a: Pick<Audience, 'kind' | 'orgId'> | undefined, viewerOrgId: string | null | undefined): boolean {
+  if (!a || a.kind === 'programme') return false;
   return !viewerOrgId || (a.kind !== 'trust' && a.orgId !== viewerOrgId);
 }
 

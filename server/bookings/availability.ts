@@ -7,7 +7,7 @@
  * with the bookings, under the lock (server/bookings/repository.ts); this rule is recomputed
  * from them every time, for each viewer.
  */
-import type { SeatCounts } from '../../shared/sessions.js';
+import { outsideAudience, type SeatCounts } from '../../shared/sessions.js';
 
 export interface HoldState {
   orgId: string;
@@ -56,19 +56,6 @@ export function heldFor(s: SeatState, orgId: string | null): number {
   if (!s.holdsActive || orgId === null) return 0;
   const h = s.holds.find((x) => x.orgId === orgId);
   return h ? unclaimed(h) : 0;
-}
-
-/**
- * Whether someone of `orgId` is outside the people an in-house session is for, as far as
- * their organisation tells without reading more: they have none (an administrator or a
- * trainer: they see every session but are no organisation's staff), or the session is
- * another organisation's own. A trust's session is its schools' too, which only a read of
- * the organisations tells; the booking engine asks that (`repo.orgInAudience`) before it
- * books anyone, and refuses whoever is outside (`outside_audience`).
- */
-export function outsideAudience(a: SeatAudience | undefined, orgId: string | null): boolean {
-  if (!a || a.kind === 'programme') return false;
-  return orgId === null || (a.kind === 'organisation' && orgId !== a.orgId);
 }
 
 /**
