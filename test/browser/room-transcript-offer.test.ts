@@ -9,13 +9,28 @@ import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startLiveKitStandIn, type LiveKitStandIn } from '../livekit-standin.js';
-import { browserAvailable, checkPage, daysFromNow, launchWithFakeMedia, newPage, plusMinutes, signInAt, startServer, tabTo, warnIfSkipped, NARROW, type TestServer } from './harness.js';
+import { browserAvailable, checkPage, daysFromNow, launchWithFakeMedia, newPage, plusMinutes, settled, signInAt, startServer, tabTo, warnIfSkipped, NARROW, type TestServer } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
 const minutesFromNow = (m: number) => new Date(Date.now() + m * 60_000).toISOString();
 const LINK = 'Download the transcript';
 const transcriptLinks = (page: Page) => page.getByRole('link', { name: LINK, exact: true }).count();
+
+/**
+ * Call before the room page is opened; await what it gives once it is open: the answers the
+ * link waits on (the room's probe, POST …/join, and the person's bookings, which say whether a
+ * caption was saved) have come, and the page has settled after them. A link missing then is
+ * missing for good, not only not shown yet (it once was checked as soon as the times line was drawn).
+ */
+function answered(page: Page, sessionId: string) {
+  const probe = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === `/api/sessions/${sessionId}/join`);
+  const bookings = page.waitForResponse((r) => r.request().method() === 'GET' && new URL(r.url()).pathname === '/api/me/bookings');
+  return async () => {
+    await Promise.all([probe, bookings]);
+    await settled(page);
+  };
+}
 
 /** A final caption handed to the page's transcription handler, as the room hands LiveKit's streams to it. */
 async function deliverFinal(page: Page, identity: string, segmentId: string, text: string) {
@@ -62,11 +77,14 @@ describe.skipIf(!browserAvailable)('the live room’s transcript link', () => {
 
     for (const who of [trainer, admin]) {
       const page = await newPage(browser, server, { ...NARROW, permissions: ['camera', 'microphone'] });
+      const settledAfterAnswers = answered(page, s.id);
       await signInAt(page, who, `/sessions/${s.id}/room`);
       await page.getByRole('heading', { level: 1, name: 'Live room: Speech & language' }).waitFor();
       await page.getByRole('heading', { level: 2, name: 'This session has been cancelled' }).waitFor();
-      // The session's times are shown in the same line the link was in: it is drawn, without the link.
+      // The session's times are shown in the same line the link was in: it is drawn, and once
+      // everything the link waits on has answered, still without the link.
       await page.locator('.lede').waitFor();
+      await settledAfterAnswers();
       expect(await transcriptLinks(page)).toBe(0);
       await checkPage(page, `a cancelled session’s live room, to ${who.name}`);
     }
@@ -80,9 +98,11 @@ describe.skipIf(!browserAvailable)('the live room’s transcript link', () => {
     const s = await t.session({ title: 'Early years <b>play</b>', startsAt, endsAt: plusMinutes(startsAt, 60), capacity: { online: 5 } }, trainer);
 
     const page = await newPage(browser, server, { ...NARROW, permissions: ['camera', 'microphone'] });
+    const settledAfterAnswers = answered(page, s.id);
     await signInAt(page, trainer, `/sessions/${s.id}/room`);
     await page.getByRole('heading', { level: 2, name: 'The live room is not open yet' }).waitFor();
     await page.locator('.lede').waitFor();
+    await settledAfterAnswers();
     expect(await transcriptLinks(page)).toBe(0);
     await checkPage(page, 'a trainer’s live room before it opens');
 
@@ -104,8 +124,10 @@ describe.skipIf(!browserAvailable)('the live room’s transcript link', () => {
     expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: staff, body: {} })).json.status).toBe('confirmed');
 
     const page = await newPage(browser, server, { ...NARROW, permissions: ['camera', 'microphone'] });
+    const settledAfterAnswers = answered(page, s.id);
     await signInAt(page, staff, `/sessions/${s.id}/room`);
     await page.getByRole('button', { name: 'Join the session' }).waitFor();
+    await settledAfterAnswers();
     expect(await transcriptLinks(page)).toBe(0);
     await checkPage(page, 'the live room to someone with a seat, before any caption');
 

@@ -208,6 +208,7 @@ function Register({ sessionId, readOnly = false, cancelled = false }: { sessionI
           <RegisterTable
             report={r}
             readOnly={readOnly || cancelled}
+            office={readOnly}
             cancelled={cancelled}
             sessionId={sessionId}
             pending={pending}
@@ -237,7 +238,7 @@ const COLUMNS = 7;
  * disclosures opening a row below it: "Correct" (attended, minutes and a note) and "History"
  * (every change, loaded when opened).
  */
-function RegisterTable({ report, readOnly, cancelled, sessionId, pending, onMark, onCorrected }: { report: Report; readOnly: boolean; cancelled: boolean; sessionId: string; pending: ReadonlyMap<string, boolean>; onMark: (row: AttendanceRow, attended: boolean) => void; onCorrected: (message: string) => Promise<void> }) {
+function RegisterTable({ report, readOnly, office, cancelled, sessionId, pending, onMark, onCorrected }: { report: Report; readOnly: boolean; office: boolean; cancelled: boolean; sessionId: string; pending: ReadonlyMap<string, boolean>; onMark: (row: AttendanceRow, attended: boolean) => void; onCorrected: (message: string) => Promise<void> }) {
   const rows = report.items;
   const attendedCount = rows.filter((r) => r.attended).length;
   /** Booking ids whose correction form, and whose history, is open. */
@@ -274,7 +275,9 @@ function RegisterTable({ report, readOnly, cancelled, sessionId, pending, onMark
   const notYetRecorded = attendanceNotYetRecorded(report.session.endsAt);
   const recording = notYetRecorded && !cancelled && <p class="hint">{notYetRecorded}: until then this can still change.</p>;
   // No "yet" for a cancelled session: no one can book it, and every place on it went with it.
-  if (rows.length === 0 && cancelled) return <p>This session was cancelled, so it has no register: every place on it was cancelled with it.</p>;
+  // Office staff see only their own staff's rows: none of theirs does not mean the session has
+  // no register (other schools' staff may have records, of a session cancelled after it was held).
+  if (rows.length === 0 && cancelled) return <p>{office ? 'This session was cancelled, and none of your staff has a place on it: there is no attendance of theirs to show.' : 'This session was cancelled, so it has no register: every place on it was cancelled with it.'}</p>;
   if (rows.length === 0) return <>{opening}<p>{readOnly ? 'None of your staff has a place on this session.' : 'No one is booked on this session yet.'}</p></>;
   return (
     <>

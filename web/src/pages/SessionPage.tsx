@@ -335,9 +335,26 @@ function BookStaff({ s, orgId, orgName, several, version, onBooked }: { s: Sessi
   const { me } = useApp();
   // Both load again on the page's reload signal, after any booking change on the page.
   // The first kind with a seat free to those booked (an administrator outside an in-house session has none free to them: its open seats then).
-  const [seat, setSeat] = useState<SeatKind>(seatKindsOf(s).find((k) => (outsideAudience(s.audience, me.orgId) ? countsFor(s, k).publicAvailable : leftFor(s, k)) > 0) ?? seatKindsOf(s)[0]!);
+  // A first guess from the viewer's own counts, until the roster brings the seats as this organisation sees them (below).
+  const [seat, setSeatNow] = useState<SeatKind>(seatKindsOf(s).find((k) => (outsideAudience(s.audience, me.orgId) ? countsFor(s, k).publicAvailable : leftFor(s, k)) > 0) ?? seatKindsOf(s)[0]!);
+  // Whether the seat kind is settled: chosen by the user, or started from the roster's seats once. Never changed for them after that.
+  const seatSettled = useRef(false);
+  const setSeat = (k: SeatKind) => {
+    seatSettled.current = true;
+    setSeatNow(k);
+  };
   // Clashes are worked out for the seat kind chosen (an in-person seat allows travel time), so choosing another loads them again.
   const roster = useLoad(() => api(`/api/sessions/${encodeURIComponent(s.id)}/roster?${new URLSearchParams({ orgId, ...(s.mode === 'hybrid' ? { seat } : {}) })}`, Roster), [s.id, orgId, version, s.mode === 'hybrid' ? seat : '']);
+  // The roster's seats count this organisation's own hold as free to it (the viewer's own counts
+  // do not): once they have come, the form starts on the first kind with a seat free to its staff,
+  // unless the user has chosen one. Before the form is painted, so it does not jump.
+  useLayoutEffect(() => {
+    const r = roster.data;
+    if (seatSettled.current || !r || !r.forThem) return;
+    seatSettled.current = true;
+    const first = seatKindsOf(s).find((k) => countsIn(r.seats, k).available > 0);
+    if (first) setSeatNow(first);
+  }, [roster.data]);
   const holds = useHolds(s, version);
   const ownOrg = orgId === (me.orgId ?? '');
   // "Your school" is a school office's own; an office acting for several (a trust's) is told which.
