@@ -5,7 +5,8 @@
  * another once the lease runs out. Failures back off exponentially, without limit on
  * attempts: nothing is dropped while the mail server is down. A reminder, offer-expiry
  * warning or feedback request that no longer applies by the time it can go (the session was
- * cancelled or moved, the place given up, the offer taken) is kept but never sent.
+ * cancelled or moved, the place given up, the offer taken) is kept but never sent, as is a
+ * notice of a place that went when the person's account was turned off (TELLS_OF_A_PLACE).
  */
 import { DETAILS_CHANGED, isDetailsOnly, LATER_CHANGE_TOLD } from './messages.js';
 import { sql, type Kysely, type Transaction } from 'kysely';
@@ -75,6 +76,40 @@ const TIME_BOUND = new Set(['reminder_24h', 'reminder_1h', 'offer_expiring', 'fe
  */
 const NOT_TO_TURNED_OFF = new Set(['trainer_message', ...TIME_BOUND]);
 
+/**
+ * Notices that tell of a place, an offer or a queue place as the booking was when they were
+ * written: booked, on the waiting list, a place come up or offered, a seat moved, the session
+ * of the place changed. Turning an account off gives up its places on sessions not yet over
+ * (bookings/service.ts releasePlaces), each with a cancellation notice; one of these written
+ * before then and still waiting would promise a place the person no longer has ("It is held for
+ * you until 10:00"), so it is not sent: the cancellation that follows it says what is true.
+ * Sent as before when the place was kept (a session already over when the account was turned off).
+ */
+const TELLS_OF_A_PLACE = new Set(['confirmed', 'waitlisted', 'offered', 'promoted', 'seat_changed', 'session_changed']);
+
+/** Why a notice of a place (TELLS_OF_A_PLACE) is not sent once its place is given up with the account turned off. */
+export const PLACE_GIVEN_UP = 'the account has been turned off and this place given up: the cancellation notice tells them so';
+
+/**
+ * Of these bookings, those cancelled whose person's account is turned off: their notices of
+ * a place (TELLS_OF_A_PLACE) no longer apply. One query, however many.
+ */
+async function placesGivenUp(db: Q, bookingIds: readonly string[]): Promise<Set<string>> {
+  if (bookingIds.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('bookings as b')
+    .innerJoin('users as u', 'u.id', 'b.user_id')
+    .select('b.id')
+    .where('b.id', 'in', [...new Set(bookingIds)])
+    .where('b.status', '=', 'cancelled')
+    .where('u.disabled_at', 'is not', null)
+    .execute();
+  return new Set(rows.map((r) => r.id));
+}
+
+/** The bookings of those of `rows` that tell of a place (TELLS_OF_A_PLACE). */
+const placeBookingsOf = (rows: readonly OutboxRow[]) => rows.flatMap((r) => (TELLS_OF_A_PLACE.has(r.kind) && r.booking_id ? [r.booking_id] : []));
+
 /** The instant a reminder or expiry warning was written for: the end of its dedupe key `${kind}:${bookingId}:${instant}`. */
 function keyedInstant(row: Pick<OutboxRow, 'kind' | 'booking_id' | 'dedupe_key'>): string | null {
   const prefix = `${row.kind}:${row.booking_id}:`;
@@ -86,17 +121,23 @@ const sameInstant = (a: string | null, b: string | null) => a !== null && b !== 
 /**
  * Why a time-bound notice (a reminder, an offer-expiry warning, a feedback request), or a
  * trainer's message to someone whose account has since been turned off, whose place has since
- * gone or whose session was called off, no longer applies,
+ * gone or whose session was called off, or a notice of a place given up with the account
+ * turned off (TELLS_OF_A_PLACE), no longer applies,
  * read from the booking, session and person as they are now; null when it still does, and
  * for every other kind of notice. A notice held back by a mail-server outage must
  * not tell someone of a session that was cancelled or moved, a place they gave up, or an
- * offer they have already accepted.
+ * offer they have already accepted. `placesGone`: the bookings placesGivenUp found, read
+ * for a whole pass at once just before (filing); without it, this row's booking is read now.
  */
-export async function whyNoLongerApplies(db: Q, row: Pick<OutboxRow, 'id' | 'kind' | 'booking_id' | 'dedupe_key'> & { reason?: string | null }, now: Date, filing = false): Promise<string | null> {
+export async function whyNoLongerApplies(db: Q, row: Pick<OutboxRow, 'id' | 'kind' | 'booking_id' | 'dedupe_key'> & { reason?: string | null }, now: Date, filing = false, placesGone?: ReadonlySet<string>): Promise<string | null> {
   // Several changes of a session made before the first was told (a venue put right twice in a
   // minute) are told once: only the newest goes, saying the session as it now is and, from
   // what the first kept, as it was when the person was last told (outbox.ts, lastToldOf).
   if (row.kind === 'session_changed' && row.booking_id && (await laterChangeNotice(db, row.id, row.booking_id, filing, isDetailsOnly(row.reason)))) return LATER_CHANGE_TOLD;
+  if (TELLS_OF_A_PLACE.has(row.kind) && row.booking_id) {
+    const gone = placesGone ?? (await placesGivenUp(db, [row.booking_id]));
+    return gone.has(row.booking_id) ? PLACE_GIVEN_UP : null;
+  }
   if (!(TIME_BOUND.has(row.kind) || NOT_TO_TURNED_OFF.has(row.kind)) || !row.booking_id) return null;
   const found = await db
     .selectFrom('bookings as b')
@@ -238,9 +279,11 @@ export async function deliverDue(deps: Deps, mailer: Mailer | null, limit = 50, 
     // Filed all at once; those that no longer apply are then marked as such, and the others
     // keep what they said when filed, as a sent message keeps what was sent: the Mail page
     // then shows a "Booked" email with the time it gave, not the session's time today.
+    // Places given up are read for the whole pass in one query, as sending reads each alone.
+    const placesGone = await placesGivenUp(deps.db, placeBookingsOf(filed));
     const applying: OutboxRow[] = [];
     for (const row of filed) {
-      const why = await whyNoLongerApplies(deps.db, row, deps.now(), true);
+      const why = await whyNoLongerApplies(deps.db, row, deps.now(), true, placesGone);
       if (why) await dropNotice(deps, row, why, false);
       else applying.push(row);
     }
@@ -249,6 +292,12 @@ export async function deliverDue(deps: Deps, mailer: Mailer | null, limit = 50, 
   }
   let sent = 0;
   let failed = 0;
+  // A pass's failed rendering together is logged once, however many of its claims it breaks.
+  let renderFailureTold = false;
+  const renderFailed = (e: unknown, rows: number) => {
+    if (!renderFailureTold) warnRenderedAlone(deps, e, rows);
+    renderFailureTold = true;
+  };
   // A booking's next notice is claimable only once the one before it is sent: claimed again
   // (up to `limit` in all) until nothing more is due, so one pass sends both of a booking
   // made and cancelled during an outage, in order.
@@ -256,7 +305,7 @@ export async function deliverDue(deps: Deps, mailer: Mailer | null, limit = 50, 
     const rows = await claim(deps, limit - tried, 'lease');
     if (rows.length === 0) break;
     tried += rows.length;
-    const done = await sendClaimed(deps, mailer, rows, shouldStop);
+    const done = await sendClaimed(deps, mailer, rows, shouldStop, renderFailed);
     sent += done.sent;
     failed += done.failed;
   }
@@ -274,7 +323,10 @@ export async function deliverDue(deps: Deps, mailer: Mailer | null, limit = 50, 
 async function keepFiledTexts(deps: Deps, rows: readonly OutboxRow[]): Promise<void> {
   const unwritten = rows.filter((r) => r.subject === null);
   if (unwritten.length === 0) return;
-  const messages = await renderNoticesToSend(deps.db, deps, unwritten).catch(() => renderedOneByOne(deps, unwritten));
+  const messages = await renderNoticesToSend(deps.db, deps, unwritten).catch((e) => {
+    warnRenderedAlone(deps, e, unwritten.length);
+    return renderedOneByOne(deps, unwritten);
+  });
   const texts = unwritten.flatMap((r, i) => {
     const m = messages[i];
     return m ? [{ id: r.id, subject: m.subject, text_body: m.text, html_body: m.html, attachments: JSON.stringify(m.parts) }] : [];
@@ -292,6 +344,15 @@ async function keepFiledTexts(deps: Deps, rows: readonly OutboxRow[]): Promise<v
   });
 }
 const FILED_TEXT_COLUMNS = ['id', 'subject', 'text_body', 'html_body', 'attachments'] as const;
+
+/**
+ * Logs that rendering a pass's rows together failed, with the error, before they are rendered
+ * each alone (once a pass): a row that then fails alone is logged as it fails, but what broke
+ * the rendering together would otherwise be lost.
+ */
+function warnRenderedAlone(deps: Deps, e: unknown, rows: number): void {
+  deps.logger.warn('rendering notices together failed: rendering each alone', { rows, error: String((e as Error)?.message ?? e) });
+}
 
 /**
  * Rows rendered each alone, when rendering them together failed: one whose facts cannot be
@@ -319,8 +380,8 @@ const RENDER_FRESH_MS = 5_000;
 /** How many claimed rows are rendered together ahead of sending (sendClaimed). */
 const RENDER_AHEAD = 25;
 
-/** Sends claimed rows in order; see deliverDue. */
-async function sendClaimed(deps: Deps, mailer: Mailer, rows: OutboxRow[], shouldStop: () => boolean): Promise<{ sent: number; failed: number }> {
+/** Sends claimed rows in order; see deliverDue. `renderFailed` logs (once a pass) a failed rendering of rows together. */
+async function sendClaimed(deps: Deps, mailer: Mailer, rows: OutboxRow[], shouldStop: () => boolean, renderFailed: (e: unknown, rows: number) => void): Promise<{ sent: number; failed: number }> {
   let sent = 0;
   let failed = 0;
   // The claimed rows are rendered together (renderNoticesToSend: a few queries, not seven per
@@ -340,7 +401,8 @@ async function sendClaimed(deps: Deps, mailer: Mailer, rows: OutboxRow[], should
         const messages = await renderNoticesToSend(deps.db, deps, ahead);
         rendered = new Map(ahead.map((r, j) => [r.id, messages[j]]));
         renderedAt = deps.now().getTime();
-      } catch {
+      } catch (e) {
+        renderFailed(e, ahead.length);
         oneByOne = true;
         return (await renderNoticesToSend(deps.db, deps, [row]))[0];
       }

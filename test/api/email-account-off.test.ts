@@ -3,14 +3,20 @@
  * can still do when the message goes:
  *  - a place taken exactly at the last moment that still counts as attended is not said to be
  *    too late to count; one taken 1 ms later is (as attendance decides: attendance/compute.ts);
- *  - someone whose account was turned off after a notice was written is told nothing to do on a
- *    page they can no longer open (move their place, accept an offer), and whose office to ask,
- *    by the kind of their organisation (a trust's staff are not sent to a "school office");
+ *  - a notice of a place, an offer or a queue place written before the person's account was
+ *    turned off, whose place went with it, is not sent (kept as no longer applying): the
+ *    cancellation that follows says what is true, over SMTP and filed alike;
+ *  - someone whose account was turned off after a notice was written, keeping the place (its
+ *    session was over), is told nothing to do on a page they can no longer open, and whose
+ *    office to ask, by the kind of their organisation (a trust's staff are not sent to a
+ *    "school office");
  *  - a waiting-list email sent after the session's booking cut-off does not offer a move to the
  *    other seat kind, which would be refused then.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { deliverDue, PLACE_GIVEN_UP, smtpMailer } from '../../server/notifications/delivery.js';
 import { makeTestContext, type TestContext, type TestUser } from '../helpers.js';
+import { startSmtp } from '../smtp.js';
 
 let t: TestContext;
 beforeEach(async () => {
@@ -49,6 +55,42 @@ async function turnOff(who: TestUser, by: TestUser) {
   expect(off.status, off.text).toBe(200);
 }
 
+/** The text of a raw MIME message's parts, quoted-printable undone (UTF-8), on one line. */
+function mimeText(raw: string): string {
+  const soft = raw.replace(/=\r\n/g, '');
+  const bytes: number[] = [];
+  for (let i = 0; i < soft.length; i++) {
+    if (soft[i] === '=' && /^[0-9A-F]{2}$/.test(soft.slice(i + 1, i + 3))) {
+      bytes.push(parseInt(soft.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else bytes.push(...Buffer.from(soft[i]!, 'utf8'));
+  }
+  return Buffer.from(bytes).toString('utf8').replace(/\s+/g, ' ');
+}
+
+/**
+ * Delivers what is due, over SMTP to a real in-process server or (no mail server) filed in the
+ * local outbox; then what each person was sent, as subject and one-line text (over SMTP, as it arrived).
+ */
+async function deliver(via: 'smtp' | 'filed'): Promise<(who: TestUser) => Promise<{ subject: string; text: string }[]>> {
+  if (via === 'filed') {
+    await deliverDue(t.deps, null, 50);
+    return async (who) => {
+      const rows = await t.db.selectFrom('outbox').select(['subject', 'text_body']).where('user_id', '=', who.id).where('status', '=', 'local').orderBy('id').execute();
+      return rows.map((r) => ({ subject: r.subject ?? '', text: (r.text_body ?? '').replace(/\s+/g, ' ') }));
+    };
+  }
+  const smtp = await startSmtp();
+  try {
+    await deliverDue(t.deps, smtpMailer(smtp.url, 'noreply@example.org'), 50);
+  } finally {
+    await smtp.close();
+  }
+  return async (who) => smtp.received.filter((m) => m.to.includes(who.email)).map((m) => ({ subject: /^Subject: (.*)$/m.exec(m.raw)![1]!.trim(), text: mimeText(m.raw) }));
+}
+
+const GIVEN_UP = 'Your account has been turned off, so your place has been given up for someone else.';
+
 describe('a "Booked" email at the last moment that still counts', () => {
   it('booked at 09:00 of 08:45 to 09:45 at 75% (present from then to the end counts): nothing said; at 09:00 and 1 ms: "will not count"', async () => {
     const org = await t.org();
@@ -65,41 +107,80 @@ describe('a "Booked" email at the last moment that still counts', () => {
   });
 });
 
-describe('an email to an account turned off after it was written', () => {
-  it('a waiting-list email: no move to the other seat kind, no bookings page; whom to ask', async () => {
+describe('a notice of a place written before the account was turned off, the place given up with it', () => {
+  for (const via of ['smtp', 'filed'] as const) {
+    it(`is not sent, and is kept as no longer applying; the cancellation is (${via === 'smtp' ? 'over SMTP' : 'no mail server: filed'})`, async () => {
+      const org = await t.org('Ash Primary');
+      const [office, admin] = [await t.user('office', org.id), await t.user('admin')];
+      const [ann, ben, cal] = [await t.user('staff', org.id), await t.user('staff', org.id), await t.user('staff', org.id)];
+      // An offer: Ben waits, Ann gives her place up, it is held for Ben until 10:00.
+      const offer = await t.session({ title: 'Makaton', ...TIMES, capacity: { online: 1 }, waitlistPolicy: 'offer', offerHoldMinutes: 60 });
+      const a = await book(offer.id, ann);
+      expect((await book(offer.id, ben)).status).toBe('waitlisted');
+      expect((await t.request('DELETE', `/api/bookings/${a.id}`, { as: ann })).status).toBe(200);
+      expect((await mailOf('offered', ben)).text).toContain('A place came up. It is held for you until Monday 2 March at 10:00 GMT. Accept it from your bookings page before then, or it passes to the next person.');
+      // A queue place, and a seat whose session then changed.
+      const queue = await t.session({ title: 'Team Teach', mode: 'hybrid', venue: 'Hall A', ...TIMES, capacity: { inPerson: 1, online: 5 } });
+      await book(queue.id, cal, { seat: 'in_person' });
+      expect((await book(queue.id, ben, { seat: 'in_person' })).status).toBe('waitlisted');
+      const seat = await t.session({ title: 'Strategies', ...TIMES });
+      expect((await book(seat.id, ben)).status).toBe('confirmed');
+      expect((await t.request('PATCH', `/api/sessions/${seat.id}`, { as: admin, body: { startsAt: '2026-03-10T15:00:00.000Z' } })).status).toBe(200);
+      // (The offer's expiry warning, written with it, was already not sent to a turned-off account.)
+      const before = (await t.db.selectFrom('outbox').select('kind').where('user_id', '=', ben.id).where('kind', '<>', 'offer_expiring').execute()).map((r) => r.kind).sort();
+      expect(before).toEqual(['confirmed', 'offered', 'session_changed', 'waitlisted', 'waitlisted']);
+
+      await turnOff(ben, office);
+      const got = await (await deliver(via))(ben);
+
+      // Only the cancellations went, each saying what is true now.
+      expect(got.map((m) => m.subject).sort()).toEqual(['Cancelled: Makaton', 'Cancelled: Strategies', 'Left the waiting list: Team Teach']);
+      for (const m of got) {
+        expect(m.text).toContain(GIVEN_UP);
+        expect(m.text).toContain('You can no longer sign in to SEND Live Training, so if you have any questions about this booking, please contact your school office.');
+        for (const promise of ['A place came up', 'held for you', 'If a place comes up', 'Your place is confirmed', 'This session has changed']) expect(m.text).not.toContain(promise);
+      }
+      // Those written before are kept, never sent, with why (the Mail page: "Not sent: it no longer applied").
+      const rows = await t.db.selectFrom('outbox').select(['kind', 'status', 'last_error', 'sent_at']).where('user_id', '=', ben.id).where('kind', '<>', 'offer_expiring').execute();
+      const dropped = rows.filter((r) => r.status === 'dropped');
+      expect(dropped.map((r) => r.kind).sort()).toEqual(before);
+      for (const r of dropped) expect(r).toMatchObject({ last_error: `No longer applies: ${PLACE_GIVEN_UP}`, sent_at: null });
+      expect(rows.filter((r) => r.status !== 'dropped').map((r) => [r.kind, r.status]).sort()).toEqual([['cancelled', via === 'smtp' ? 'sent' : 'local'], ['cancelled', via === 'smtp' ? 'sent' : 'local'], ['left_waitlist', via === 'smtp' ? 'sent' : 'local']]);
+      const logged = t.logger.lines.filter((l) => l.msg === 'notice no longer applies: not sent' && l.kind !== 'offer_expiring');
+      expect(logged.map((l) => l.reason)).toEqual(before.map(() => PLACE_GIVEN_UP));
+      // Everyone else's notices went as written.
+      const others = await t.db.selectFrom('outbox').select(['kind', 'status']).where('user_id', 'in', [ann.id, cal.id]).execute();
+      expect(others.length).toBeGreaterThan(0);
+      for (const r of others) expect(r.status, r.kind).toBe(via === 'smtp' ? 'sent' : 'local');
+    });
+  }
+
+  it('a place kept (its session was over when the account was turned off): its notices still go, with nothing to do on a page and whom to ask', async () => {
     const org = await t.org('Ash Primary');
     const office = await t.user('office', org.id);
     const [ann, ben] = [await t.user('staff', org.id), await t.user('staff', org.id)];
-    const s = await t.session({ title: 'Team Teach', mode: 'hybrid', venue: 'Hall A', ...TIMES, capacity: { inPerson: 1, online: 5 } });
+    const s = await t.session({ title: 'Team Teach', mode: 'hybrid', venue: 'Hall A', startsAt: '2026-03-02T09:30:00.000Z', endsAt: '2026-03-02T10:30:00.000Z', capacity: { inPerson: 1, online: 5 } });
     await book(s.id, ann, { seat: 'in_person' });
     expect((await book(s.id, ben, { seat: 'in_person' })).status).toBe('waitlisted');
-    expect((await mailOf('waitlisted', ben)).text).toContain(MOVE);
+    // Held back (an outage, say) until after the session: the places are kept when the accounts are turned off.
+    t.clock.set('2026-03-02T11:00:00.000Z');
+    await turnOff(ann, office);
     await turnOff(ben, office);
-    const m = await mailOf('waitlisted', ben);
-    for (const part of [m.text, m.html]) {
-      expect(part).toContain('All in-person seats are taken, so you are on the waiting list for an in-person seat at number 1.');
-      expect(part).not.toContain(MOVE);
-      expect(part).not.toContain('bookings page');
-      expect(part).toContain('You can no longer sign in to SEND Live Training, so if you have any questions about this booking, please contact your');
+    const sentTo = await deliver('smtp');
+    const contact = 'You can no longer sign in to SEND Live Training, so if you have any questions about this booking, please contact your school office.';
+    const [annGot, benGot] = [await sentTo(ann), await sentTo(ben)];
+    expect(annGot.map((m) => m.subject)).toEqual(['Booked: Team Teach']);
+    expect(annGot[0]!.text).toContain('Your place is confirmed.');
+    expect(benGot.map((m) => m.subject)).toEqual(['On the waiting list: Team Teach']);
+    for (const m of [...annGot, ...benGot]) {
+      expect(m.text).toContain(contact);
+      expect(m.text).not.toContain('bookings page');
+      expect(m.text).not.toContain('Manage your booking');
     }
-  });
-
-  it('"A place is free for you": when it is held until, and no "Accept it from your bookings page"', async () => {
-    const org = await t.org('Ash Primary');
-    const office = await t.user('office', org.id);
-    const [ann, ben] = [await t.user('staff', org.id), await t.user('staff', org.id)];
-    const s = await t.session({ title: 'Makaton', ...TIMES, capacity: { online: 1 }, waitlistPolicy: 'offer', offerHoldMinutes: 60 });
-    const a = await book(s.id, ann);
-    await book(s.id, ben);
-    expect((await t.request('DELETE', `/api/bookings/${a.id}`, { as: ann })).status).toBe(200);
-    expect((await mailOf('offered', ben)).text).toContain('Accept it from your bookings page before then, or it passes to the next person.');
-    await turnOff(ben, office);
-    const m = await mailOf('offered', ben);
-    for (const part of [m.text, m.html]) {
-      expect(part).toContain('A place came up. It is held for you until Monday 2 March at 10:00 GMT.');
-      expect(part).not.toContain('Accept it');
-      expect(part).not.toContain('bookings page');
-    }
+    expect(benGot[0]!.text).toContain('All in-person seats are taken, so you are on the waiting list for an in-person seat at number 1.');
+    expect(benGot[0]!.text).not.toContain(MOVE);
+    const rows = await t.db.selectFrom('outbox').select(['kind', 'status']).where('user_id', 'in', [ann.id, ben.id]).execute();
+    expect(rows.map((r) => [r.kind, r.status]).sort()).toEqual([['confirmed', 'sent'], ['waitlisted', 'sent']]);
   });
 });
 
@@ -114,6 +195,9 @@ describe('facts read from the outbox', () => {
     const s = await t.session({ title: 'Makaton basics', ...TIMES });
     await book(s.id, tess);
     await book(s.id, jo);
+    // Turned off once the session is over, so their places and these emails are kept (a place
+    // given up with the account is told by its cancellation instead: see above).
+    t.clock.set('2026-03-11T09:00:00.000Z');
     await turnOff(tess, admin);
     await turnOff(jo, admin);
     const trustMail = await mailOf('confirmed', tess);

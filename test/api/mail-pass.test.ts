@@ -5,7 +5,10 @@
  * exactly what it says rendered alone: the person's own clash titles, who booked or cancelled
  * for them, the session as last told. Sending over SMTP, messages still to go are rendered
  * again once the pass's rendering is five seconds old, so a slow mail server never sends
- * words read long before. On the database under test (SQLite, or PostgreSQL with TEST_DATABASE).
+ * words read long before. A pass whose rendering together fails logs why, once, before it
+ * renders each message alone. The words of each main kind are checked against fixed lines,
+ * filed and sent, not only against a message rendered alone (which goes through the same
+ * rendering). On the database under test (SQLite, or PostgreSQL with TEST_DATABASE).
  */
 import type { Kysely } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -37,6 +40,19 @@ async function book(sessionId: string, as: TestUser, body: Record<string, unknow
 async function renderedAlone() {
   const rows = await t.db.selectFrom('outbox').selectAll().where('status', '=', 'pending').orderBy('id').execute();
   return new Map(await Promise.all(rows.map(async (r) => [r.id, (await renderNotice(t.db, t.deps, r))!] as const)));
+}
+
+/** The text of a raw MIME message's parts, quoted-printable undone (UTF-8), on one line. */
+function mimeText(raw: string): string {
+  const soft = raw.replace(/=\r\n/g, '');
+  const bytes: number[] = [];
+  for (let i = 0; i < soft.length; i++) {
+    if (soft[i] === '=' && /^[0-9A-F]{2}$/.test(soft.slice(i + 1, i + 3))) {
+      bytes.push(parseInt(soft.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else bytes.push(...Buffer.from(soft[i]!, 'utf8'));
+  }
+  return Buffer.from(bytes).toString('utf8').replace(/\s+/g, ' ');
 }
 
 /** `db` counting the statements run through it (a transaction begun on it too). */
@@ -133,6 +149,45 @@ describe('a delivery pass', () => {
     }
   });
 
+  it('a failed rendering together is logged once a pass, at warn level with its error, before each is rendered alone', async () => {
+    const org = await t.org();
+    const [bad, good] = [await t.user('staff', org.id), await t.user('staff', org.id)];
+    const s = await t.session({ title: 'Makaton basics', capacity: { online: 5 } });
+    for (const who of [bad, good]) await book(s.id, who);
+    await t.db.updateTable('users').set({ time_zone: 'Not/A_Zone' }).where('id', '=', bad.id).execute();
+    const told = () => t.logger.lines.filter((l) => l.msg === 'rendering notices together failed: rendering each alone');
+    // Filed (no mail server): one pass, one warning.
+    expect(await deliverDue(t.deps, null, 50)).toEqual({ sent: 2, failed: 0 });
+    expect(told()).toHaveLength(1);
+    expect(told()[0]).toMatchObject({ level: 'warn', rows: 2 });
+    expect(String(told()[0]!.error)).toContain('Not/A_Zone');
+
+    // Over SMTP: a pass that claims twice (a booking written while it sends), each claim's
+    // rendering together failing, warns once.
+    const later = await t.session({ title: 'Zones of regulation', capacity: { online: 5 } });
+    const last = await t.session({ title: 'Attention autism', capacity: { online: 5 } });
+    for (const who of [bad, good]) await book(later.id, who);
+    const smtp = await startSmtp();
+    try {
+      const real = smtpMailer(smtp.url, 'noreply@example.org');
+      let sends = 0;
+      const booking: Mailer = {
+        async send(row, message) {
+          await real.send(row, message);
+          if (sends++ === 0) await book(last.id, bad);
+        },
+      };
+      expect(await deliverDue(t.deps, booking, 50)).toEqual({ sent: 1, failed: 2 });
+      expect(told()).toHaveLength(2);
+      expect(told()[1]).toMatchObject({ level: 'warn' });
+      expect(String(told()[1]!.error)).toContain('Not/A_Zone');
+      // Each message that could not be written is logged as it failed.
+      expect(t.logger.lines.filter((l) => l.msg === 'mail delivery failed')).toHaveLength(2);
+    } finally {
+      await smtp.close();
+    }
+  });
+
   it('sending over SMTP: messages still to go are rendered again once the pass’s rendering is five seconds old', async () => {
     const smtp = await startSmtp();
     try {
@@ -162,4 +217,58 @@ describe('a delivery pass', () => {
       await smtp.close();
     }
   });
+});
+
+/**
+ * The words of one message of each main kind, as a pass files or sends them: fixed lines, so
+ * that a change in what a message says (rendering a pass together, say) fails here, where
+ * comparing with a message rendered alone would not (both are rendered the same way).
+ */
+describe('the words of each main kind, in a pass', () => {
+  for (const via of ['filed', 'smtp'] as const) {
+    it(`a booking, a waiting-list place, an offer and a cancellation say their own words (${via === 'smtp' ? 'sent over SMTP' : 'filed: no mail server'})`, async () => {
+      const org = await t.org('Hill Primary');
+      const [ann, ben, cal] = [await t.user('staff', org.id, 'Ann Able'), await t.user('staff', org.id, 'Ben Baker'), await t.user('staff', org.id, 'Cal Cole')];
+      const s = await t.session({ title: 'Makaton basics', startsAt: '2026-01-20T16:00:00Z', endsAt: '2026-01-20T17:00:00Z', capacity: { online: 1 }, waitlistPolicy: 'offer', offerHoldMinutes: 60 });
+      const a = await book(s.id, ann);
+      expect((await book(s.id, ben)).status).toBe('waitlisted');
+      expect((await book(s.id, cal)).status).toBe('waitlisted');
+      expect((await t.request('DELETE', `/api/bookings/${a.id}`, { as: ann })).status).toBe(200); // Ben is offered the place
+
+      let got: { to: string; subject: string; text: string }[];
+      if (via === 'filed') {
+        await deliverDue(t.deps, null, 50);
+        const rows = await t.db.selectFrom('outbox').selectAll().where('session_id', '=', s.id).orderBy('id').execute();
+        got = rows.map((r) => ({ to: r.to_email, subject: r.subject ?? '', text: (r.text_body ?? '').replace(/\s+/g, ' ') }));
+      } else {
+        const smtp = await startSmtp();
+        try {
+          await deliverDue(t.deps, smtpMailer(smtp.url, 'noreply@example.org'), 50);
+        } finally {
+          await smtp.close();
+        }
+        got = smtp.received.map((m) => ({ to: m.to[0]!, subject: /^Subject: (.*)$/m.exec(m.raw)![1]!.trim(), text: mimeText(m.raw) }));
+      }
+      const one = (to: TestUser, subject: string) => {
+        const found = got.filter((m) => m.to === to.email && m.subject === subject);
+        expect(found, `${subject} to ${to.name}`).toHaveLength(1);
+        return found[0]!.text;
+      };
+      const when = 'When: Tuesday, 20 January 2026, 16:00 to 17:00 (GMT)';
+
+      const booked = one(ann, 'Booked: Makaton basics');
+      for (const line of ['Hello Ann Able,', 'Your place is confirmed.', 'Session: Makaton basics', when, 'Where: Online (join from the session page)', `Manage your booking: http://localhost:3000/bookings/${a.id}`]) expect(booked).toContain(line);
+
+      const waiting = one(ben, 'On the waiting list: Makaton basics');
+      for (const line of ['Hello Ben Baker,', 'The session is full, so you are on the waiting list at number 1.', 'If a place comes up we will let you know straight away.', when]) expect(waiting).toContain(line);
+      expect(one(cal, 'On the waiting list: Makaton basics')).toContain('The session is full, so you are on the waiting list at number 2.');
+
+      const offered = one(ben, 'A place is free for you: Makaton basics');
+      for (const line of ['Hello Ben Baker,', 'A place came up. It is held for you until Monday 12 January at 10:00 GMT.', 'Accept it from your bookings page before then, or it passes to the next person.', when]) expect(offered).toContain(line);
+
+      const cancelled = one(ann, 'Cancelled: Makaton basics');
+      for (const line of ['Hello Ann Able,', 'Your booking has been cancelled.', when]) expect(cancelled).toContain(line);
+      expect(cancelled).not.toContain('Your place is confirmed.');
+    });
+  }
 });
