@@ -626,6 +626,12 @@ async function benchWebhook(server: RunningServer, cycle: NonNullable<LoadSpec['
   log(`${db}: webhooks, alternating with their floor`);
   const b = await base.post();
   const { ours: r, floor, ratios } = await alternateWithFloor(server, floorUrl, { method: 'POST', path: '/api/livekit/webhook', headers: { 'content-type': 'application/webhook+json' } }, cycle);
+  // As for booking: every event answered 200 on both sides, or the entry failed (and is tried
+  // again with events never sent: bench/webhooks.ts).
+  for (const [side, x] of [['webhook', r], ['webhook_floor', floor]] as const) {
+    const wrong = describeErrors(x);
+    if (wrong) throw new Error(`${side}: not every event was taken (${wrong})`);
+  }
   const webhook = rateEntry(r, b, { ...entry, note: `${r.requests} distinct signed participant_joined/participant_left events, each stored once` });
   pairRatios.set(webhook, ratios);
   return {
