@@ -407,7 +407,7 @@ function DownloadLinkOf({ href, fallbackName, what, children, class: className, 
   );
 }
 
-export function ConfirmButton({ label, text, busyText, question, confirmLabel, keepLabel, onConfirm, busy, blocked = false, variant = 'danger' }: { label: string; text?: string; busyText?: string; question: string; confirmLabel: string; keepLabel: string; onConfirm: () => void; busy?: boolean; /** Another row's action is running: not pressable meanwhile, its name as it is. */ blocked?: boolean; variant?: 'danger' | 'secondary' }) {
+export function ConfirmButton({ label, text, busyText, question, confirmLabel, keepLabel, onConfirm, busy, blocked = false, variant = 'danger', mayAsk }: { label: string; text?: string; busyText?: string; question: string; confirmLabel: string; keepLabel: string; onConfirm: () => void; busy?: boolean; /** Another row's action is running: not pressable meanwhile, its name as it is. */ blocked?: boolean; variant?: 'danger' | 'secondary'; /** Checked as the button is pressed, before the question: false (having said why, at a field) asks nothing. */ mayAsk?: () => boolean }) {
   const [asking, setAsking] = useState(false);
   const questionRef = useRef<HTMLParagraphElement>(null);
   const openerRef = useRef<HTMLButtonElement>(null);
@@ -424,7 +424,7 @@ export function ConfirmButton({ label, text, busyText, question, confirmLabel, k
     return (
       // `text`, when given, is what the button shows, `label` its whole name (the text and more: whose, which), as WCAG 2.5.3 asks.
       // While busy, `busyText` ("Releasing…") is shown, its name starting with it (as ActionButton's does).
-      <button ref={openerRef} type="button" class={`button button-${variant}`} onClick={() => !busy && !blocked && setAsking(true)} aria-disabled={busy || blocked ? 'true' : undefined} aria-label={busy && busyText ? `${busyText} (${label})` : text ? label : undefined}>
+      <button ref={openerRef} type="button" class={`button button-${variant}`} onClick={() => !busy && !blocked && (mayAsk?.() ?? true) && setAsking(true)} aria-disabled={busy || blocked ? 'true' : undefined} aria-label={busy && busyText ? `${busyText} (${label})` : text ? label : undefined}>
         {busy && busyText ? busyText : (text ?? label)}
       </button>
     );

@@ -7,7 +7,7 @@ import { addDays, formatDay, listOf, repeatedTime, skippedTimeWords, zonedIso } 
 import { Loaded, useLoad, useSubmissionKey } from '../load.js';
 import { navigate, stillHere } from '../router.js';
 import { AudienceField, audienceInput, PROGRAMME, type AudienceValue } from './AudienceField.js';
-import { apiFieldErrors, EMPTY_SESSION, endDay, occurrenceOf, pastDays, pastStart, PastStartQuestion, RepeatedTimeChoice, SaveFailure, SessionFields, toInput, valuesOf, withCutOffMoved, type PastDay, type SessionValues } from './trainer/SessionForm.js';
+import { apiFieldErrors, EMPTY_SESSION, endDay, occurrenceOf, pastCutOffDays, PastCutOffQuestion, pastDays, pastStart, PastStartQuestion, RepeatedTimeChoice, SaveFailure, SessionFields, toInput, valuesOf, withCutOffMoved, type PastDay, type SessionValues } from './trainer/SessionForm.js';
 
 type Repeat = 'once' | 'weekly' | 'dates';
 
@@ -87,6 +87,18 @@ function NewSessionForm({ copyOf, navigated }: { copyOf: Session | null; navigat
   const [pastAsk, setPastAsk] = useState<{ key: string; past: PastDay[]; total: number } | null>(null);
   const [pastAgreed, setPastAgreed] = useState<string | null>(null);
   const pastRef = useRef<HTMLDivElement>(null);
+  /**
+   * Asked on publishing when a booking cut-off has already gone while the start is still to
+   * come (PastCutOffQuestion): booking would close at once. As pastAsk; asked after it.
+   */
+  const [cutOffAsk, setCutOffAsk] = useState<{ key: string; days: string[]; total: number } | null>(null);
+  const [cutOffAgreed, setCutOffAgreed] = useState<string | null>(null);
+  const cutOffRef = useRef<HTMLDivElement>(null);
+  /** A change to the form answers the questions about times already gone (asked again on publishing, if still so). */
+  const unask = () => {
+    setPastAsk(null);
+    setCutOffAsk(null);
+  };
   const focusLater = useFocusLater();
   const [busy, setBusy] = useState(false);
   /** A publish that failed for a reason about no field (the network, the service): said above the button. */
@@ -97,19 +109,19 @@ function NewSessionForm({ copyOf, navigated }: { copyOf: Session | null; navigat
   const [audience, setAudience] = useState<AudienceValue>(copyOf && copyOf.audience.orgId ? { kind: copyOf.audience.kind, orgId: copyOf.audience.orgId } : lead ? { kind: 'organisation', orgId: '' } : PROGRAMME);
   // A change to the form answers the question about a start in the past (asked again on publishing, if still so).
   const set = (patch: Partial<SessionValues>) => {
-    setPastAsk(null);
+    unask();
     setValues((v) => withCutOffMoved(v, { ...v, ...patch }));
   };
   const setRepeat = (r: Repeat) => {
-    setPastAsk(null);
+    unask();
     setRepeatState(r);
   };
   const setWeeks = (w: string) => {
-    setPastAsk(null);
+    unask();
     setWeeksState(w);
   };
   const setDates = (d: string) => {
-    setPastAsk(null);
+    unask();
     setDatesState(d);
   };
   const title = copyOf ? `New session (a copy of ${copyOf.title})` : 'New session';
@@ -139,8 +151,8 @@ function NewSessionForm({ copyOf, navigated }: { copyOf: Session | null; navigat
     return all;
   }
 
-  /** Publishes; `agreed`: the starts in the past "Publish anyway" was pressed for (see pastAsk). */
-  async function submit(e: Event | null, agreed: string | null = pastAgreed) {
+  /** Publishes; `agreed`: the starts in the past "Publish anyway" was pressed for (see pastAsk); `cutOffOk`: the cut-offs gone it was pressed for (see cutOffAsk). */
+  async function submit(e: Event | null, agreed: string | null = pastAgreed, cutOffOk: string | null = cutOffAgreed) {
     e?.preventDefault();
     if (busy) return;
     setFailure(null);
@@ -167,18 +179,28 @@ function NewSessionForm({ copyOf, navigated }: { copyOf: Session | null; navigat
     else if (input) input.audience = who;
     setErrors(found);
     if (found.length || !input) {
-      setPastAsk(null);
+      unask();
       return;
     }
     // A start in the past is most often a slip of the date: asked first, not refused (a session that took place may be recorded).
     const past = pastDays(values, days ?? [values.date]);
     const key = past.length ? JSON.stringify([input.timeZone, values.start, values.end, occurrenceOf(values), past.map((p) => p.day)]) : null;
     if (key !== null && key !== agreed) {
+      setCutOffAsk(null);
       setPastAsk({ key, past, total: days?.length ?? 1 });
       focusLater(pastRef, { force: true });
       return;
     }
     setPastAsk(null);
+    // A booking cut-off already gone closes booking as the session is published: asked first too.
+    const cutOff = pastCutOffDays(values, days ?? [values.date]);
+    const cutOffKey = cutOff.length ? JSON.stringify([input.timeZone, values.date, values.start, values.closesDate, values.closesTime, occurrenceOf(values), cutOff]) : null;
+    if (cutOffKey !== null && cutOffKey !== cutOffOk) {
+      setCutOffAsk({ key: cutOffKey, days: cutOff, total: days?.length ?? 1 });
+      focusLater(cutOffRef, { force: true });
+      return;
+    }
+    setCutOffAsk(null);
     setBusy(true);
     // Gone elsewhere while it was published: not brought back (My sessions lists it).
     const here = stillHere();
@@ -225,6 +247,24 @@ function NewSessionForm({ copyOf, navigated }: { copyOf: Session | null; navigat
             const field = pastAsk.past.some((p) => p.day === values.date) || repeat !== 'dates' ? 'date' : 'dates';
             setPastAsk(null);
             document.getElementById(field)?.focus();
+          }}
+        />
+      )}
+      {cutOffAsk && (
+        <PastCutOffQuestion
+          values={values}
+          days={cutOffAsk.days}
+          total={cutOffAsk.total}
+          goAhead={repeat === 'once' ? 'Publish anyway' : 'Publish them anyway'}
+          busy={busy}
+          innerRef={cutOffRef}
+          onGoAhead={() => {
+            setCutOffAgreed(cutOffAsk.key);
+            void submit(null, pastAgreed, cutOffAsk.key);
+          }}
+          onCorrect={() => {
+            setCutOffAsk(null);
+            document.getElementById('closes-date')?.focus();
           }}
         />
       )}

@@ -2,16 +2,25 @@ import { useMemo, useRef, useState } from 'preact/hooks';
 import { AREAS, CancelResult, CancelSessionInput, Session, type AudienceInput, type CreateSessionInput, type UpdateSessionInput } from '../../../../shared/sessions.js';
 import { sameLines } from '../../../../shared/common.js';
 import { api } from '../../api.js';
-import { ConfirmButton, ConflictSummary, ErrorSummary, lengthHint, messageOf, PageHeading, Status, TextField, tooLongError, useApp, useFocusLater, type FieldError, PendingHeading } from '../../components.js';
+import { ConfirmButton, ConflictSummary, ErrorSummary, lengthHint, messageOf, PageHeading, Status, TextField, toFieldErrors, tooLongError, useApp, useFocusLater, type FieldError, PendingHeading } from '../../components.js';
 import { formatLongDay, listOf, modeLabel, plural, repeatedTime } from '../../format.js';
 import { ActionError, isRefusal, Loaded, useAction, useLoad } from '../../load.js';
 import { Link } from '../../router.js';
-import { apiFieldErrors, endDay, occurrenceOf, pastDays, PastStartQuestion, SaveFailure, SessionFields, toInput, valuesOf, withCutOffMoved, type PastDay, type SessionValues } from './SessionForm.js';
+import { AttendanceReport } from '../../../../shared/attendance.js';
+import { apiFieldErrors, endDay, occurrenceOf, PastCutOffQuestion, pastDays, PastStartQuestion, SaveFailure, SessionFields, toInput, valuesOf, withCutOffMoved, type PastDay, type SessionValues } from './SessionForm.js';
 import { serverNow } from '../../clock.js';
 import { AudienceField, audienceInput, type AudienceValue } from '../AudienceField.js';
 
 /** The longest reason for cancelling, in characters: the service's schema's own (a pasted text is refused with a word, not cut short). */
 const MAX_CANCEL_REASON_CHARS = CancelSessionInput.shape.reason.unwrap().maxLength!;
+
+/** What the service would refuse in a reason for cancelling (its shared schema), in the field's words; undefined for one it takes. */
+function cancelReasonProblem(reason: string): string | undefined {
+  const parsed = CancelSessionInput.safeParse(reason.trim() ? { reason } : {});
+  if (parsed.success) return undefined;
+  // Too long is said with how much to shorten it by; anything else (control characters) as the schema says it.
+  return tooLongError('Reason', reason, MAX_CANCEL_REASON_CHARS) ?? toFieldErrors(parsed.error.issues, { reason: { id: 'cancel-reason', label: 'Reason' } }, { id: 'cancel-reason', label: 'Reason' })[0]?.message ?? 'Reason cannot be sent as it is: shorten or retype it';
+}
 
 /** Everyone a change of time or place is told to: booked, offered and waiting. */
 export const peopleOf = (s: Session) => s.seats.inPerson.confirmed + s.seats.inPerson.offered + s.seats.inPerson.waitlisted + s.seats.online.confirmed + s.seats.online.offered + s.seats.online.waitlisted;
@@ -348,6 +357,28 @@ function modeDropsPeopleErrors(current: Session, body: Patch): FieldError[] {
 interface Question {
   people: number;
   moved: boolean;
+  /** How many people the register has attendance recorded for that the move clears (registerCleared). */
+  cleared: number;
+}
+
+/**
+ * How many people's attendance a move to `startsAt`/`endsAt` clears from the register (ticks,
+ * corrections and notes, check-ins and time in the online room): the server clears what was
+ * recorded of a session moved to times not yet begun, other than within the same sitting
+ * (attendance/service.ts, moveClearsRecord, whose rule this mirrors). Read from the register
+ * itself (GET /api/sessions/:id/attendance, which those who run a session may read) only when
+ * such a move would clear it and someone has a seat (the register lists seat holders): 0 else.
+ */
+async function registerCleared(current: Session, startsAt: string, endsAt: string): Promise<number> {
+  const now = serverNow();
+  const moved = Date.parse(startsAt) !== Date.parse(current.startsAt) || Date.parse(endsAt) !== Date.parse(current.endsAt);
+  const seated = current.seats.inPerson.confirmed + current.seats.online.confirmed;
+  if (!moved || Date.parse(startsAt) <= now || seated === 0) return 0;
+  const report = await api(`/api/sessions/${encodeURIComponent(current.id)}/attendance`, AttendanceReport);
+  const sameSitting = now >= Date.parse(report.session.registerOpensAt) && Date.parse(startsAt) < Date.parse(current.endsAt);
+  // Begun, with someone attended: the server refuses the move, saying why (nothing is cleared).
+  if (sameSitting || (now >= Date.parse(current.startsAt) && report.items.some((r) => r.attended || r.status === 'attended'))) return 0;
+  return report.items.filter((r) => r.override !== null || r.source !== 'none').length;
 }
 
 function EditForm({ s, navigated, onChanged, reload }: { s: Session; navigated: boolean; onChanged: (s: Session) => void; reload: () => Promise<void> }) {
@@ -375,9 +406,14 @@ function EditForm({ s, navigated, onChanged, reload }: { s: Session; navigated: 
   const [pastAsk, setPastAsk] = useState<{ key: string; past: PastDay[] } | null>(null);
   const [pastAgreed, setPastAgreed] = useState<string | null>(null);
   const pastRef = useRef<HTMLDivElement>(null);
+  /** Asked when a save would set a booking cut-off already gone while booking is open (PastCutOffQuestion): `key`, the cut-off; `cutOffAgreed`, the one "Save anyway" was pressed for. */
+  const [cutOffAsk, setCutOffAsk] = useState<string | null>(null);
+  const [cutOffAgreed, setCutOffAgreed] = useState<string | null>(null);
+  const cutOffRef = useRef<HTMLDivElement>(null);
   const set = (patch: Partial<SessionValues>) => {
     setConfirming(null);
     setPastAsk(null);
+    setCutOffAsk(null);
     // A change after a failed save is a new save: "Try again" would repeat the old one.
     setFailure(null);
     setValues((v) => withCutOffMoved(v, { ...v, ...patch }));
@@ -393,10 +429,11 @@ function EditForm({ s, navigated, onChanged, reload }: { s: Session; navigated: 
    * it now is, so the question says what the save will do; `agreed` is the question answered
    * "Save and tell", asked again if the answer would now be another.
    */
-  async function save(e: Event | null, agreed: Question | null, pastOk: string | null = pastAgreed) {
+  async function save(e: Event | null, agreed: Question | null, pastOk: string | null = pastAgreed, cutOffOk: string | null = cutOffAgreed) {
     e?.preventDefault();
     if (busy) return;
     setPastAsk(null);
+    setCutOffAsk(null);
     setStatus('');
     setFailure(null);
     setConflicts([]);
@@ -462,14 +499,24 @@ function EditForm({ s, navigated, onChanged, reload }: { s: Session; navigated: 
       // first; a session that took place may still be recorded so. Not asked when the server
       // refuses it anyway (people on it, the new times over: sessions/service.ts), which says why.
       const refusedAnyway = peopleOf(current) > 0 && Date.parse(body.endsAt ?? current.endsAt) <= serverNow();
-      if (body.startsAt !== undefined && Date.parse(body.startsAt) < serverNow() && Date.parse(current.startsAt) >= serverNow() && !refusedAnyway && body.startsAt !== pastOk) {
+      const intoPast = body.startsAt !== undefined && Date.parse(body.startsAt) < serverNow() && Date.parse(current.startsAt) >= serverNow();
+      if (intoPast && !refusedAnyway && body.startsAt !== pastOk) {
         const past = pastDays(values, [values.date]);
         if (past.length) {
           setConfirming(null);
-          setPastAsk({ key: body.startsAt, past });
+          setPastAsk({ key: body.startsAt!, past });
           focusLater(pastRef, { force: true });
           return;
         }
+      }
+      // A booking cut-off already gone, while booking is open, closes it at once: asked first, as
+      // a start in the past is (which, when asked, says what its cut-off means for booking).
+      const cutOff = body.bookingClosesAt;
+      if (cutOff && !intoPast && Date.parse(cutOff) <= serverNow() && Date.parse(current.bookingEndsAt) > serverNow() && cutOff !== cutOffOk) {
+        setConfirming(null);
+        setCutOffAsk(cutOff);
+        focusLater(cutOffRef, { force: true });
+        return;
       }
       // The rule the server tells people by, applied to the session as it now is: a new time, venue or mode.
       const venue = body.venue !== undefined ? body.venue : current.venue;
@@ -489,8 +536,10 @@ function EditForm({ s, navigated, onChanged, reload }: { s: Session; navigated: 
       const venueOnly = moved && (venue ?? null) !== current.venue && body.startsAt === undefined && body.endsAt === undefined && (body.mode === undefined || body.mode === current.mode);
       const inPerson = current.seats.inPerson.confirmed + current.seats.inPerson.offered + current.seats.inPerson.waitlisted;
       const toTell = moved ? (over ? 0 : venueOnly ? inPerson : peopleOf(current)) : retitled && Date.parse(current.endsAt) > serverNow() ? seated : 0;
-      if (toTell > 0 && !(agreed && agreed.people === toTell && agreed.moved === moved)) {
-        setConfirming({ people: toTell, moved });
+      // A move to times not yet begun clears the register: said in the question, when it holds anything.
+      const cleared = toTell > 0 && body.startsAt !== undefined ? await registerCleared(current, body.startsAt, body.endsAt ?? current.endsAt) : 0;
+      if (toTell > 0 && !(agreed && agreed.people === toTell && agreed.moved === moved && agreed.cleared === cleared)) {
+        setConfirming({ people: toTell, moved, cleared });
         // The question takes focus once drawn, also from a field Enter was pressed in (so forced).
         focusLater(confirmRef, { force: true });
         return;
@@ -519,10 +568,19 @@ function EditForm({ s, navigated, onChanged, reload }: { s: Session; navigated: 
     }
   }
 
+  /**
+   * Checks the reason with the service's schema before anything is asked or sent: a reason it
+   * would refuse is said beside the field (and marks it), which takes focus. False then.
+   */
+  function reasonAccepted(): boolean {
+    const problem = cancelReasonProblem(reason);
+    setReasonError(problem ?? '');
+    if (problem) focusLater(() => document.getElementById('cancel-reason'), { force: true });
+    return !problem;
+  }
+
   async function doCancel() {
-    const tooLong = tooLongError('Reason', reason, MAX_CANCEL_REASON_CHARS);
-    setReasonError(tooLong ?? '');
-    if (tooLong) return;
+    if (!reasonAccepted()) return;
     // What follows success is part of the action, so "Try again" after a failure does it too.
     await cancel.run(async () => {
       const r = await api(`/api/sessions/${encodeURIComponent(s.id)}/cancel`, CancelResult, { method: 'POST', body: reason.trim() ? { reason: reason.trim() } : {} });
@@ -568,6 +626,23 @@ function EditForm({ s, navigated, onChanged, reload }: { s: Session; navigated: 
               }}
             />
           )}
+          {cutOffAsk && (
+            <PastCutOffQuestion
+              values={values}
+              days={[values.date]}
+              goAhead="Save anyway"
+              busy={busy}
+              innerRef={cutOffRef}
+              onGoAhead={() => {
+                setCutOffAgreed(cutOffAsk);
+                void save(null, null, pastAgreed, cutOffAsk);
+              }}
+              onCorrect={() => {
+                setCutOffAsk(null);
+                document.getElementById('closes-date')?.focus();
+              }}
+            />
+          )}
           {Date.parse(s.endsAt) <= serverNow() ? <EndedNotice /> : null}
           <form onSubmit={(e) => save(e, null)} noValidate>
             <SessionFields values={values} set={set} errors={fieldErrors} sessionId={s.id} />
@@ -576,7 +651,7 @@ function EditForm({ s, navigated, onChanged, reload }: { s: Session; navigated: 
               <div class="confirm" role="group" aria-labelledby="tell-question" ref={confirmRef} tabIndex={-1}>
                 <p id="tell-question">
                   {confirming.moved
-                    ? `This changes the time or place. ${plural(confirming.people, 'person', 'people')} booked or waiting will be told by email, with an updated calendar invite. Save and tell them?`
+                    ? `This changes the time or place. ${plural(confirming.people, 'person', 'people')} booked or waiting will be told by email, with an updated calendar invite.${confirming.cleared > 0 ? ` The attendance already recorded for ${plural(confirming.cleared, 'person', 'people')} (register ticks, corrections and notes, check-ins, time in the online room) will be cleared, to be taken again at the new time.` : ''} Save and tell them?`
                     : `This changes what the calendar invite says. ${plural(confirming.people, 'person', 'people')} with a seat will be sent the updated invite by email. Save and tell them?`}
                 </p>
                 <div class="actions">
@@ -615,15 +690,30 @@ function EditForm({ s, navigated, onChanged, reload }: { s: Session; navigated: 
             ) : (
               <p>{people === 0 ? 'No one is booked, offered a seat or waiting, so no one needs to be told.' : `Everyone booked, offered a seat or waiting (${plural(people, 'person', 'people')}) is told, with the reason you give.`}</p>
             )}
-            <TextField id="cancel-reason" label="Reason (sent to everyone; optional)" hint={lengthHint(reason, MAX_CANCEL_REASON_CHARS)} error={reasonError || undefined} announce value={reason} onInput={(e) => setReason((e.currentTarget as HTMLInputElement).value)} />
+            <TextField
+              id="cancel-reason"
+              label="Reason (sent to everyone; optional)"
+              hint={lengthHint(reason, MAX_CANCEL_REASON_CHARS)}
+              error={reasonError || undefined}
+              announce
+              value={reason}
+              onInput={(e) => {
+                const text = (e.currentTarget as HTMLInputElement).value;
+                setReason(text);
+                // An error said goes once the reason is one the service takes.
+                if (reasonError) setReasonError(cancelReasonProblem(text) ?? '');
+              }}
+            />
             {/* "Try again" ends where a first cancel does: on the message saying so. */}
             <ActionError action={cancel} focusTo={() => document.getElementById('edit-status')} />
+            {/* The reason is checked as "Cancel this session" is pressed, before the question is asked (not after "Yes"): a press on it with a reason the service refuses goes no further. */}
             <ConfirmButton
               label="Cancel this session"
               question={`Cancel “${s.title}”? ${people === 0 ? 'No one is booked or waiting, so no one needs to be told.' : `${plural(people, 'person', 'people')} will be told.`} This cannot be undone.`}
               confirmLabel="Yes, cancel the session"
               keepLabel="No, keep it"
               busy={cancel.busy}
+              mayAsk={reasonAccepted}
               onConfirm={() => void doCancel()}
             />
           </section>

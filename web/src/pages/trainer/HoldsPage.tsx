@@ -1,15 +1,16 @@
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { z } from 'zod';
 import { HoldableOrgs, HoldList, type Hold } from '../../../../shared/bookings.js';
 import { heldSeatsReleasedAt, Session, type SeatKind } from '../../../../shared/sessions.js';
 import { Organisation } from '../../../../shared/accounts.js';
 import { api, ApiError } from '../../api.js';
 import { ConfirmButton, described, ErrorSummary, errorFor, Field, messageOf, PageHeading, Status, TextField, toFieldErrors, useApp, useFocusLater, type FieldError, PendingHeading } from '../../components.js';
-import { formatDateTime, plural, seatAdjective, seatLabel, wallClock, zonedIso } from '../../format.js';
+import { formatDateTime, plural, seatAdjective, seatLabel, skippedTimeWords, wallClock, zonedIso } from '../../format.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../../load.js';
 import { Link } from '../../router.js';
 import { OrgSearchPicker, type OrgFinder } from '../../orgs.js';
 import { serverNow } from '../../clock.js';
+import { PastTimeQuestion, skippedTimeAdvice } from './SessionForm.js';
 
 type HoldRow = z.infer<typeof Hold>;
 
@@ -118,6 +119,9 @@ function Holds({ s, holds, orgs, allListed, chosen, navigated, reload, forSchool
   const release = s.holdsReleaseAt ? wallClock(s.holdsReleaseAt, s.timeZone) : null;
   const [relDate, setRelDate] = useState(release?.date ?? '');
   const [relTime, setRelTime] = useState(release?.time ?? '');
+  /** A release time already gone, asked about before it is saved (held seats would go to everyone at once): the time asked about. */
+  const [releaseAsk, setReleaseAsk] = useState<string | null>(null);
+  const releaseAskRef = useRef<HTMLDivElement>(null);
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [message, setMessage] = useState('');
   // The server's reason, when it refused a change because the session is cancelled or over
@@ -144,6 +148,8 @@ function Holds({ s, holds, orgs, allListed, chosen, navigated, reload, forSchool
   // form is not offered; giving a hold back (Release) still is. A trainer may still move the release time.
   const releasedAt = heldSeatsReleasedAt(s);
   const released = !closed && Date.parse(releasedAt) <= serverNow();
+  // Held seats nobody has claimed yet: what a release now gives to everyone.
+  const unclaimed = holds.reduce((n, h) => n + Math.max(0, h.seats - h.claimed), 0);
   const orgName = (id: string) => orgs.find((o) => o.id === id)?.name ?? holds.find((h) => h.orgId === id)?.orgName ?? (foundName || 'the school');
   const findHoldable: OrgFinder = (q, limit) => api(`/api/sessions/${encodeURIComponent(s.id)}/holds/organisations?${new URLSearchParams({ limit: String(limit), ...(q ? { q } : {}) })}`, Orgs);
 
@@ -223,8 +229,10 @@ function Holds({ s, holds, orgs, allListed, chosen, navigated, reload, forSchool
       focusLater(() => document.getElementById('holds-status'));
     }, { focusAfterRetry: afterRetryTo('holds-status') });
   }
-  async function saveRelease(e: Event) {
-    e.preventDefault();
+  /** Saves the release time; `pastOk`: a time already gone that "Save anyway" was pressed for (see releaseAsk). */
+  async function saveRelease(e: Event | null, pastOk: string | null = null) {
+    e?.preventDefault();
+    setReleaseAsk(null);
     let at: string | null = null;
     // A date and a time, or neither (released when booking closes): a time alone is not
     // thrown away, and a date alone is not taken as the midnight that starts it (a day early, as it reads).
@@ -234,8 +242,18 @@ function Holds({ s, holds, orgs, allListed, chosen, navigated, reload, forSchool
       if (!relTime) return setErrors([{ field: 'release-time', message: 'Enter the time unclaimed holds are released at on that date, such as 09:00, or clear the date' }]);
       at = zonedIso(relDate, relTime, s.timeZone);
       if (!at) return setErrors([{ field: 'release-time', message: 'Enter the time unclaimed holds are released at as hours and minutes, such as 09:00' }]);
+      // A time the clocks skip is refused in the words the session form uses for its times and booking cut-off (not saved as an hour later).
+      const gap = skippedTimeWords(relDate, relTime, s.timeZone);
+      if (gap) return setErrors([{ field: 'release-time', message: `${gap} ${skippedTimeAdvice('a time', s.timeZone, relDate, relTime)}` }]);
     }
     setErrors([]);
+    // A time already gone releases every held seat nobody has claimed at once: asked first, as the
+    // session form asks about a start or booking cut-off already gone. Not once they are released.
+    if (at && Date.parse(at) <= serverNow() && !released && at !== pastOk) {
+      setReleaseAsk(at);
+      focusLater(releaseAskRef, { force: true });
+      return;
+    }
     setMessage('');
     // One change at a time: the button says "Saving…" and a second press is ignored meanwhile.
     await releasing.run(async () => {
@@ -427,9 +445,35 @@ function Holds({ s, holds, orgs, allListed, chosen, navigated, reload, forSchool
           <h2 id="release-heading">When unclaimed holds are released</h2>
           <p>{s.holdsReleaseAt ? `Now: ${formatDateTime(s.holdsReleaseAt)}.` : 'Now: when booking closes.'} Held seats nobody has claimed by then go to everyone.</p>
           <div class="row">
-            <TextField id="release-date" label="Release on (optional)" type="date" value={relDate} onInput={(e) => setRelDate((e.currentTarget as HTMLInputElement).value)} error={errorFor(errors, 'release-date')} />
-            <TextField id="release-time" label="Release at (optional)" type="time" value={relTime} onInput={(e) => setRelTime((e.currentTarget as HTMLInputElement).value)} error={errorFor(errors, 'release-time')} />
+            <TextField id="release-date" label="Release on (optional)" type="date" value={relDate} onInput={(e) => { setReleaseAsk(null); setRelDate((e.currentTarget as HTMLInputElement).value); }} error={errorFor(errors, 'release-date')} />
+            <TextField id="release-time" label="Release at (optional)" type="time" value={relTime} onInput={(e) => { setReleaseAsk(null); setRelTime((e.currentTarget as HTMLInputElement).value); }} error={errorFor(errors, 'release-time')} />
           </div>
+          {releaseAsk && (
+            <PastTimeQuestion
+              id="past-release-question"
+              level={3}
+              title="Held seats would be released in the past"
+              correct="Correct the release time"
+              goAhead="Save anyway"
+              busy={releasing.busy}
+              innerRef={releaseAskRef}
+              onGoAhead={() => {
+                // The question goes as it saves: focus goes back to Save release time, where it stays after a first save.
+                focusLater(() => document.getElementById('save-release'));
+                void saveRelease(null, releaseAsk);
+              }}
+              onCorrect={() => {
+                setReleaseAsk(null);
+                document.getElementById('release-date')?.focus();
+              }}
+            >
+              <p>
+                The release time, {formatDateTime(releaseAsk)}, has already gone. If you go ahead, held seats are released to everyone at once:{' '}
+                {unclaimed > 0 ? `the ${plural(unclaimed, 'held seat')} nobody has claimed yet ${unclaimed === 1 ? 'goes' : 'go'} to people waiting, or to anyone booking, and` : ''} no more seats can be held on this session.
+              </p>
+              <p>If the date or time is a mistake, correct it. To release them now, save anyway.</p>
+            </PastTimeQuestion>
+          )}
           {/* "Try again" goes back to the button, where focus stays after a first save. */}
           <ActionError action={releasing} focusTo={() => document.getElementById('save-release')} />
           <ActionButton id="save-release" class="button button-secondary" busy={releasing.busy} busyLabel="Saving…">

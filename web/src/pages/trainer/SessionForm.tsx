@@ -2,7 +2,7 @@
  * The fields of a session (new, duplicate, series and edit share them), what they become for
  * the API, and how the API's refusals map back onto the fields.
  */
-import type { Ref } from 'preact';
+import type { ComponentChildren, Ref } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { z } from 'zod';
 import { AREAS, bookingEndsAt, Course, CreateCourseInput, CreateSessionInput, type Mode, type Session } from '../../../../shared/sessions.js';
@@ -410,23 +410,99 @@ export function PastStartQuestion({ values: v, past, total = 1, goAhead, busy, o
         ? `If you go ahead, people can book ${one ? 'it only until it ends' : 'them only until each ends'}, and anyone who books too late to be there for the attendance needed will not count as having attended.`
         : 'If you go ahead, no one will be able to book those that have ended, and anyone who books the others too late to be there for the attendance needed will not count as having attended.';
   return (
-    <div class="notice notice-warning" id="past-question" ref={innerRef} tabIndex={-1} role="group" aria-labelledby="past-question-title" aria-describedby="past-question-text">
-      <h2 id="past-question-title">{title}</h2>
-      <div id="past-question-text">
-        <p>
-          {when} {booking}
-        </p>
-        <p>If the date or time is a mistake, correct it. If you are recording a session that has already taken place, {goAhead.toLowerCase()}.</p>
-      </div>
+    <PastTimeQuestion id="past-question" title={title} correct={one ? 'Correct the date' : 'Correct the dates'} goAhead={goAhead} busy={busy} onGoAhead={onGoAhead} onCorrect={onCorrect} innerRef={innerRef}>
+      <p>
+        {when} {booking}
+      </p>
+      <p>If the date or time is a mistake, correct it. If you are recording a session that has already taken place, {goAhead.toLowerCase()}.</p>
+    </PastTimeQuestion>
+  );
+}
+
+/**
+ * A question asked before saving a time already gone (a session's start, its booking cut-off,
+ * when held seats are released): a warning drawn above the button pressed that takes focus
+ * (`innerRef`), is named by its `title` and described by what it says (`children`: the time,
+ * and what going ahead does at once), and offers to correct the time (`correct`, `onCorrect`)
+ * or to go ahead (`goAhead`, `onGoAhead`). Nothing is saved until it is answered.
+ */
+export function PastTimeQuestion({ id, title, level = 2, correct, goAhead, busy, onGoAhead, onCorrect, innerRef, children }: { id: string; title: string; /** Its heading's level: 3 inside a section of its own. */ level?: 2 | 3; correct: string; goAhead: string; busy: boolean; onGoAhead: () => void; onCorrect: () => void; innerRef: Ref<HTMLDivElement>; children: ComponentChildren }) {
+  const Heading = level === 3 ? 'h3' : 'h2';
+  return (
+    <div class="notice notice-warning" id={id} ref={innerRef} tabIndex={-1} role="group" aria-labelledby={`${id}-title`} aria-describedby={`${id}-text`}>
+      <Heading id={`${id}-title`}>{title}</Heading>
+      <div id={`${id}-text`}>{children}</div>
       <div class="actions">
         <button type="button" class="button button-secondary" onClick={onCorrect}>
-          {one ? 'Correct the date' : 'Correct the dates'}
+          {correct}
         </button>
         <button type="button" class="button" onClick={onGoAhead} aria-disabled={busy ? 'true' : undefined}>
           {goAhead}
         </button>
       </div>
     </div>
+  );
+}
+
+/**
+ * The days of `days` (the form's date, or a series') whose start is still to come but whose
+ * booking cut-off has already gone by the server's clock: publishing (or saving) one closes
+ * its booking at once. Another day's cut-off is the same time before its start as the form's
+ * date's (as the server moves it for each date, and pastStart counts it). A day whose start is
+ * past is left to PastStartQuestion, which says what its cut-off means for booking.
+ */
+export function pastCutOffDays(v: SessionValues, days: readonly string[]): string[] {
+  if (!isDay(v.closesDate) || !isTime(v.closesTime)) return [];
+  const tz = v.timeZone.trim() || 'Europe/London';
+  try {
+    const firstStart = zonedIso(v.date, v.start, tz, occurrenceOf(v));
+    const closes = zonedIso(v.closesDate, v.closesTime, tz, occurrenceOf(v));
+    if (firstStart === null || closes === null) return [];
+    return days.filter((day) => {
+      const start = zonedIso(day, v.start, tz, occurrenceOf(v));
+      return start !== null && Date.parse(start) >= serverNow() && Date.parse(closes) - Date.parse(firstStart) + Date.parse(start) <= serverNow();
+    });
+  } catch {
+    // A zone not understood is said at its field.
+    return [];
+  }
+}
+
+/** What going ahead with a booking cut-off already gone does: said the same on the new session and edit pages. */
+const CUT_OFF_PAST_MEANS = 'If you go ahead, booking closes at once: no one will be able to book a place or join the waitlist.';
+
+/**
+ * Asked before publishing (or saving) a booking cut-off that has already gone (pastCutOffDays;
+ * on the edit page, a cut-off changed to a time gone while booking is open): it says when
+ * booking would close and that going ahead closes it at once, and offers to correct the
+ * cut-off (`onCorrect`) or to go ahead (`onGoAhead`, labelled `goAhead`). As PastStartQuestion.
+ */
+export function PastCutOffQuestion({ values: v, days, total = 1, goAhead, busy, onGoAhead, onCorrect, innerRef }: { values: SessionValues; /** The days whose cut-off has gone (the form's date alone, for one session). */ days: readonly string[]; /** How many sessions would be published (a series). */ total?: number; goAhead: string; busy: boolean; onGoAhead: () => void; onCorrect: () => void; innerRef: Ref<HTMLDivElement> }) {
+  const tz = v.timeZone.trim() || 'Europe/London';
+  let at = `${v.closesTime}${tz === 'Europe/London' ? '' : ` (${tz})`}`;
+  let before = '';
+  try {
+    const iso = zonedIso(v.closesDate, v.closesTime, tz, occurrenceOf(v));
+    const start = zonedIso(v.date, v.start, tz, occurrenceOf(v));
+    if (iso && tz === 'Europe/London') at = formatTime(iso);
+    if (iso && start && Date.parse(start) > Date.parse(iso)) before = lengthWords(Date.parse(start) - Date.parse(iso));
+  } catch {
+    // A zone not understood: the time as typed.
+  }
+  const one = days.length === 1;
+  const title = total === 1 ? 'Booking would close in the past' : `Booking on ${days.length} of these ${total} sessions would close in the past`;
+  // A series: each session's booking closes the same time before its start as the first's.
+  const when =
+    total === 1
+      ? `Booking would close at ${at} on ${formatLongDay(v.closesDate)}, which has already gone.`
+      : `For ${one ? 'the session' : 'the sessions'} on ${listOf(days.map(formatLongDay))}, booking would close ${before ? `${before} before ${one ? 'it starts' : 'each starts'}` : `when ${one ? 'it starts' : 'each starts'}`}, which has already gone.`;
+  return (
+    <PastTimeQuestion id="past-cut-off-question" title={title} correct="Correct the booking cut-off" goAhead={goAhead} busy={busy} onGoAhead={onGoAhead} onCorrect={onCorrect} innerRef={innerRef}>
+      <p>
+        {when} {CUT_OFF_PAST_MEANS}
+      </p>
+      <p>If the date or time booking closes is a mistake, correct it (or clear both to keep booking open until the end). To close booking now, {goAhead.toLowerCase()}.</p>
+    </PastTimeQuestion>
   );
 }
 
