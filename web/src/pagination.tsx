@@ -2,12 +2,15 @@
  * Paging links, in a file of their own: they use the router's Link, and components.tsx is
  * also loaded outside a browser (by tests of the live room), where the router cannot be.
  */
+import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import { SearchText } from '../../shared/common.js';
 import { TextField, useFocusLater } from './components.js';
 import { Link } from './router.js';
 
 /**
- * Previous and next links around "Page n of m", for a list read a page at a time (nothing when it fits on one page).
+ * Previous and next links around "Page n of m", for a list read a page at a time (nothing when it fits on one page;
+ * on a page past the last, links to the first page and the last instead).
  * After a page is turned, focus goes to `resultsId` (the "Showing 11 to 20 of …" status, which
  * takes tabIndex=-1), or to the page's h1 without one: the link pressed may be gone (no "Next
  * page" on the last page), and the new results start there. The page holding it must be kept
@@ -16,8 +19,30 @@ import { Link } from './router.js';
  */
 export function Pagination({ label, page, pages, href, resultsId }: { label: string; page: number; pages: number; href: (page: number) => string; resultsId?: string }) {
   const focusLater = useFocusLater();
-  if (pages <= 1) return null;
   const turned = () => focusLater(() => (resultsId ? document.getElementById(resultsId) : null) ?? document.querySelector<HTMLElement>('h1'), { force: true });
+  // A page past the last (an old link, an edited address, people gone meanwhile): no "Page 9
+  // of 3", and a way back to pages that are there (as the session list's "Go to the first page").
+  if (page > pages && page > 1) {
+    return (
+      <nav aria-label={label} class="pagination">
+        <ul class="plain">
+          <li>
+            <Link href={href(1)} onClick={turned}>
+              Go to the first page
+            </Link>
+          </li>
+          {pages > 1 && (
+            <li>
+              <Link href={href(pages)} onClick={turned}>
+                Go to the last page (page {pages.toLocaleString('en-GB')})
+              </Link>
+            </li>
+          )}
+        </ul>
+      </nav>
+    );
+  }
+  if (pages <= 1) return null;
   return (
     <nav aria-label={label} class="pagination">
       <ul class="plain">
@@ -93,25 +118,74 @@ export function pageCountText({ page, perPage, shown, total, q, of, none, after 
   return `Showing ${n(from + 1)} to ${n(from + shown)} of ${of(total)}${matching}${after}.`;
 }
 
+/** The longest search the lists take, in characters: the shared schema's (SearchText), which the service checks too. */
+export const SEARCH_MAX = SearchText.maxLength ?? 200;
+
+/**
+ * A search checked with the lists' shared schema (SearchText) before it is sent, so what the
+ * service would refuse is said at the search field instead of as the service's own words with
+ * a "Try again" that could only be refused again: `q`, the text as the service reads it
+ * (trimmed; the tabs and line breaks a paste brings read as one space), or `error`, in the
+ * words the session search uses ("Search: use 200 characters or fewer").
+ */
+export function checkSearch(text: string): { q: string; error?: undefined } | { q?: undefined; error: string } {
+  const r = SearchText.safeParse(text);
+  if (r.success) return { q: r.data };
+  return { error: r.error.issues.some((i) => i.code === 'too_big') ? `Search: use ${SEARCH_MAX} characters or fewer` : 'Search: remove the control characters (invisible characters that came with a paste)' };
+}
+
+/** What a list's count says while its search is refused (as the session list says it): no list is shown as its answer. */
+export const correctTheSearch = (what: string) => `Correct the search above to see ${what}.`;
+
+type SearchFieldProps = Omit<JSX.InputHTMLAttributes<HTMLInputElement>, 'id' | 'label' | 'type' | 'maxLength'> & { id: string; label: string; error?: string };
+
+/**
+ * A list's search field: no more than SEARCH_MAX characters invited (maxLength), and a search
+ * refused (checkSearch) said beside it as its error (aria-invalid, aria-describedby, announced),
+ * the field taking focus when the error appears, so it is where the search is put right.
+ */
+export function SearchField({ id, label, error, ...rest }: SearchFieldProps) {
+  useEffect(() => {
+    if (error) document.getElementById(id)?.focus();
+  }, [error]);
+  return <TextField id={id} label={label} type="search" spellcheck={false} maxLength={SEARCH_MAX} error={error} announce {...rest} />;
+}
+
 /**
  * The search over a list kept in the address: one field and its button. The field follows
  * `value` (what the list in view was found for: Back and Forward change it); `onSearch` gets
- * what was typed, trimmed.
+ * what was typed as the service reads it (checkSearch). A search the shared schema refuses is
+ * not sent: it is said at the field, which takes focus, and `onRefused` is told (with null once
+ * a search is taken), so the page stops presenting the list in view as its answer. `error`:
+ * what is wrong with the search in the address (`value`), which the page does not send either.
  */
-export function ListSearch({ id, label, formLabel, value, onSearch }: { id: string; label: string; formLabel?: string; value: string; onSearch: (q: string) => void }) {
+export function ListSearch({ id, label, formLabel, value, onSearch, error, onRefused }: { id: string; label: string; formLabel?: string; value: string; onSearch: (q: string) => void; error?: string; onRefused?: (error: string | null) => void }) {
   const [text, setText] = useState(value);
-  useEffect(() => setText(value), [value]);
+  const [refused, setRefused] = useState<string | null>(null);
+  useEffect(() => {
+    setText(value);
+    setRefused(null);
+    onRefused?.(null);
+  }, [value]);
   return (
     <form
       class="filters"
       role="search"
       aria-label={formLabel}
+      noValidate
       onSubmit={(e) => {
         e.preventDefault();
-        onSearch(text.trim());
+        const checked = checkSearch(text);
+        setRefused(checked.error ?? null);
+        onRefused?.(checked.error ?? null);
+        if (checked.error !== undefined) {
+          document.getElementById(id)?.focus();
+          return;
+        }
+        onSearch(checked.q);
       }}
     >
-      <TextField id={id} label={label} type="search" spellcheck={false} maxLength={200} value={text} onInput={(e) => setText((e.currentTarget as HTMLInputElement).value)} />
+      <SearchField id={id} label={label} value={text} error={refused ?? error} onInput={(e) => setText((e.currentTarget as HTMLInputElement).value)} />
       <div class="field field-action">
         <button type="submit" class="button">
           Search

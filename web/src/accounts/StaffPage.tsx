@@ -2,11 +2,11 @@
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { z } from 'zod';
-import { PeoplePage } from '../../../shared/accounts.js';
+import { OrgPeopleQuery, PeoplePage } from '../../../shared/accounts.js';
 import { api } from '../api.js';
 import { PageHeading, Status, useApp, useFocusLater } from '../components.js';
 import { counted } from '../format.js';
-import { ListSearch, Pagination, pageCountText } from '../pagination.js';
+import { checkSearch, correctTheSearch, ListSearch, Pagination, pageCountText } from '../pagination.js';
 import { Loaded, useLoad } from '../load.js';
 import { Link, navigate } from '../router.js';
 import { OfficeOrgGate, SchoolForm, type Org } from '../orgs.js';
@@ -40,14 +40,25 @@ function staffHref(orgId: string, q: string, page = 1) {
 function StaffOf({ orgId, orgs }: { orgId: string; orgs: Org[] }) {
   const { me, loc } = useApp();
   const orgName = orgs.find((o) => o.id === orgId)?.name ?? me.orgName;
-  const q = (loc.query.get('q') ?? '').trim();
+  const typedQ = (loc.query.get('q') ?? '').trim();
+  // Checked with the schema the service checks it with: a search it would refuse (too long, a
+  // control character) is said at the field and not sent, and no list is shown as its answer.
+  const searched = checkSearch(typedQ);
+  const q = searched.q ?? '';
+  const [refused, setRefused] = useState<string | null>(null);
+  const searchProblem = refused ?? searched.error;
   const page = Math.max(1, Number.parseInt(loc.query.get('page') ?? '1', 10) || 1);
   // What the list in view was found for travels with it, so the count describes it while the next loads.
   const people = useLoad(async () => {
-    const find = new URLSearchParams({ limit: String(PAGE), offset: String((page - 1) * PAGE) });
+    if (searched.error !== undefined) return null;
+    // A page further on than the service reads (an edited address) is past the end of the
+    // list: only the count is asked for, and the page says there is no such page (with a way back).
+    const taken = OrgPeopleQuery.shape.offset.safeParse((page - 1) * PAGE).success;
+    const find = new URLSearchParams({ limit: String(taken ? PAGE : 1), offset: String(taken ? (page - 1) * PAGE : 0) });
     if (q) find.set('q', q);
-    return { q, page, ...(await api(`/api/orgs/${encodeURIComponent(orgId)}/users?${find}`, PeoplePage)) };
-  }, [orgId, q, page]);
+    const found = await api(`/api/orgs/${encodeURIComponent(orgId)}/users?${find}`, PeoplePage);
+    return { q, page, ...found, items: taken ? found.items : [] };
+  }, [orgId, typedQ, page]);
   const leads = useLoad(() => api(`/api/orgs/${encodeURIComponent(orgId)}/leads`, z.object({ items: z.array(z.object({ userId: z.string() })) })).then((r) => r.items.map((l) => l.userId)), [orgId]);
   const [message, setMessage] = useState<ComponentChildren>('');
   // Bumped by a change on the page that may leave sessions with no one to run them.
@@ -56,7 +67,7 @@ function StaffOf({ orgId, orgs }: { orgId: string; orgs: Org[] }) {
   const focusLater = useFocusLater();
   const shown = people.data;
   const pages = shown ? Math.max(1, Math.ceil(shown.total / PAGE)) : 1;
-  const count = !shown ? '' : pageCountText({ page: shown.page, perPage: PAGE, shown: shown.items.length, total: shown.total, q: shown.q, of: (n) => counted(n, 'person', 'people'), none: (q) => (q ? `Nobody matches “${q}”.` : 'No one here yet.') });
+  const count = searchProblem ? correctTheSearch('people') : !shown ? '' : pageCountText({ page: shown.page, perPage: PAGE, shown: shown.items.length, total: shown.total, q: shown.q, of: (n) => counted(n, 'person', 'people'), none: (q) => (q ? `Nobody matches “${q}”.` : 'No one here yet.') });
   return (
     <>
       <PageHeading title={page > 1 ? `Staff accounts, page ${page}` : 'Staff accounts'} navigated={loc.navigated} error={choiceError}>
@@ -69,7 +80,7 @@ function StaffOf({ orgId, orgs }: { orgId: string; orgs: Org[] }) {
       <p>Everyone in {orgName ?? 'your organisation'}. Turn off the account of someone who has left: they are signed out at once and cannot sign in again until you turn it back on, and their places on sessions still to come go to others. Once someone has left and their record no longer needs to be kept (or they ask), erase their personal data: it goes for good, while their past bookings and attendance still count without their name. An in-house lead can publish and run training sessions for your organisation's staff only.</p>
       {/* The organisation's own sessions: a trust's office does not see a school's (DESIGN.md invariant 12). */}
       {me.role === 'office' && me.orgId === orgId && <SessionsNeedingLead orgId={orgId} orgName={orgName ?? 'your organisation'} version={changes} />}
-      <ListSearch id="staff-search" label="Find a person by name or email" formLabel="People" value={q} onSearch={(text) => navigate(staffHref(orgId, text))} />
+      <ListSearch id="staff-search" label="Find a person by name or email" formLabel="People" value={searched.error ? typedQ : q} error={searched.error} onRefused={setRefused} onSearch={(text) => navigate(staffHref(orgId, text))} />
       {/* In the page before the list loads, so the count is read out when it arrives; turning a page focuses it. */}
       <p role="status" class="count" id="staff-count" tabIndex={-1}>
         {count}
@@ -79,8 +90,9 @@ function StaffOf({ orgId, orgs }: { orgId: string; orgs: Org[] }) {
       <Loaded state={leads} what="who leads in-house training">
         {() => null}
       </Loaded>
+      {!searchProblem && (
       <Loaded state={people} what="your organisation's people">
-        {(data) => (
+        {(data) => data && (
           <>
             <ul class="plain cards" aria-label="People">
               {data.items.map((p) => (
@@ -128,6 +140,7 @@ function StaffOf({ orgId, orgs }: { orgId: string; orgs: Org[] }) {
           </>
         )}
       </Loaded>
+      )}
       <NewPersonForm forOrg={{ id: orgId, name: orgName ?? 'your organisation' }} onAdded={() => void people.reload()} />
     </>
   );

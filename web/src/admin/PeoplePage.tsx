@@ -9,13 +9,14 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { Organisation, PeoplePage as PeoplePageSchema, Role, type User } from '../../../shared/accounts.js';
 import { api } from '../api.js';
-import { Field, PageHeading, Status, TextField, useApp, useFocusLater } from '../components.js';
+import { Field, PageHeading, Status, useApp, useFocusLater } from '../components.js';
 import { plural } from '../format.js';
 import { ActionButton, Loaded, Retry, useLoad } from '../load.js';
 import { navigate } from '../router.js';
 import { AdminPersonCard } from './AdminPersonCard.js';
 import { NewPersonForm } from './NewPersonForm.js';
 import { OrgSearchPicker } from '../orgs.js';
+import { checkSearch, correctTheSearch, SearchField } from '../pagination.js';
 
 const PAGE = 50;
 
@@ -45,7 +46,14 @@ const holdsSearch = (p: Pick<User, 'name' | 'email'>, q: string) => {
 
 export function PeoplePage() {
   const { loc } = useApp();
-  const q = loc.query.get('q') ?? '';
+  const typedQ = loc.query.get('q') ?? '';
+  // Checked with the schema the service checks it with: a search it would refuse (too long, a
+  // control character) is said at the field and not sent, and no list is shown as its answer.
+  const searched = checkSearch(typedQ);
+  const q = searched.q ?? '';
+  // A search typed and refused (Search), said at the field until the next search is taken.
+  const [refused, setRefused] = useState<string | null>(null);
+  const searchProblem = refused ?? searched.error;
   // An unknown role in the address (an old or edited link) is no filter.
   const role = Role.safeParse(loc.query.get('role')).data ?? null;
   const [roleChoice, setRoleChoice] = useState<string>(role ?? '');
@@ -58,24 +66,26 @@ export function PeoplePage() {
   // its count describes it, not the search still loading.
   // The organisation of the list, by name, comes with it (one asked for, not every organisation).
   const people = useLoad(async () => {
+    if (searched.error !== undefined) return null;
     const [found, org] = await Promise.all([page(0), orgId ? api(`/api/orgs/${encodeURIComponent(orgId)}`, Organisation).catch(() => null) : null]);
     return { ...found, asked: { q, role, orgId }, orgName: org?.name ?? null };
-  }, [q, role, orgId]);
+  }, [typedQ, role, orgId]);
   const orgNameOf = (id: string | null) => (id ? (id === people.data?.asked.orgId && people.data.orgName) || 'the organisation chosen' : null);
   const focusLater = useFocusLater();
   // The page is kept while searches change the address (its route is keyed by path): the
   // search form follows the address (Back, Forward), and a new list starts without the last
   // one's messages, "more" still coming or its failure.
-  const [text, setText] = useState(q);
+  const [text, setText] = useState(typedQ);
   const searches = useRef(0);
   useEffect(() => {
     searches.current++;
-    setText(q);
+    setText(typedQ);
+    setRefused(null);
     setRoleChoice(role ?? '');
     setOrgChoice(orgId ?? '');
     setMessage('');
     setMore({ busy: false, error: null });
-  }, [q, role, orgId]);
+  }, [typedQ, role, orgId]);
 
   async function showMore(shown: User[]) {
     if (more.busy) return;
@@ -98,9 +108,14 @@ export function PeoplePage() {
   function search(e: Event) {
     e.preventDefault();
     const form = new FormData(e.currentTarget as HTMLFormElement);
-    const text = String(form.get('q') ?? '').trim();
+    const checked = checkSearch(String(form.get('q') ?? ''));
     setMessage('');
-    navigate(listHref(text, Role.safeParse(form.get('role')).data ?? null, orgChoice || null));
+    setRefused(checked.error ?? null);
+    if (checked.error !== undefined) {
+      document.getElementById('q')?.focus();
+      return;
+    }
+    navigate(listHref(checked.q, Role.safeParse(form.get('role')).data ?? null, orgChoice || null));
   }
 
   // Whether a person still belongs in the list found for `asked` (its role and organisation, and what was searched for: their name or email may have been put right).
@@ -128,8 +143,8 @@ export function PeoplePage() {
       </PageHeading>
       <NewPersonForm onAdded={() => void people.reload()} suggestedOrg={people.data?.asked.orgId && people.data.orgName ? { id: people.data.asked.orgId, name: people.data.orgName } : undefined} />
       <h2 id="find-people">Find people</h2>
-      <form class="filters" role="search" aria-labelledby="find-people" onSubmit={search}>
-        <TextField id="q" label="Name or email" type="search" value={text} onInput={(e) => setText((e.currentTarget as HTMLInputElement).value)} spellcheck={false} />
+      <form class="filters" role="search" aria-labelledby="find-people" noValidate onSubmit={search}>
+        <SearchField id="q" label="Name or email" value={text} error={searchProblem} onInput={(e) => setText((e.currentTarget as HTMLInputElement).value)} />
         <Field id="role" label="Account role">
           {/* Applied with Search, as the name is: choosing never reloads the list by itself. */}
           <select id="role" name="role" value={roleChoice} onChange={(e) => setRoleChoice((e.currentTarget as HTMLSelectElement).value)}>
@@ -151,10 +166,11 @@ export function PeoplePage() {
       <Status message={message} id="people-status" focusable />
       {/* In the page before the people load, so the count is read out when it arrives. */}
       <p class="count" id="people-count" aria-live="polite" aria-atomic="true">
-        {people.data ? summary(people.data.total, people.data.items.length, people.data.asked) : ''}
+        {searchProblem ? correctTheSearch('people') : people.data ? summary(people.data.total, people.data.items.length, people.data.asked) : ''}
       </p>
+      {!searchProblem && (
       <Loaded state={people} what="people">
-        {(data) => (
+        {(data) => data && (
           <>
             <ul class="plain cards" aria-label="People">
               {data.items.map((p: User) => (
@@ -200,6 +216,7 @@ export function PeoplePage() {
           </>
         )}
       </Loaded>
+      )}
     </>
   );
 }

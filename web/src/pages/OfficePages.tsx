@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { CompletionPage, CompletionQuery } from '../../../shared/attendance.js';
-import { OrgBookingsPage as OrgBookingsAnswer } from '../../../shared/bookings.js';
+import { OrgBookingsPage as OrgBookingsAnswer, OrgBookingsQuery } from '../../../shared/bookings.js';
 import { ExportQuery } from '../../../shared/calendar.js';
 import { api } from '../api.js';
 import { PARENT_KINDS } from '../../../shared/accounts.js';
@@ -171,10 +171,14 @@ export function OrgBookingsPage({ orgId, orgs = [] }: { orgId: string; orgs?: Or
   const page = Math.max(1, Number.parseInt(loc.query.get('page') ?? '1', 10) || 1);
   const bookings = useLoad(async () => {
     const p = rangeParams(from, to);
-    p.set('limit', String(BOOKINGS_PAGE));
-    p.set('offset', String((page - 1) * BOOKINGS_PAGE));
+    // A page further on than the service reads (an edited address) is past the end of the list:
+    // only the counts are asked for, and the page says there is no such page (with a way back).
+    const taken = OrgBookingsQuery.shape.offset.safeParse((page - 1) * BOOKINGS_PAGE).success;
+    p.set('limit', String(taken ? BOOKINGS_PAGE : 1));
+    p.set('offset', String(taken ? (page - 1) * BOOKINGS_PAGE : 0));
+    const answer = await api(`/api/orgs/${encodeURIComponent(orgId)}/bookings?${p}`, OrgBookingsAnswer);
     // The page travels with its answer, so the count describes the rows in view while the next loads.
-    return { page, ...(await api(`/api/orgs/${encodeURIComponent(orgId)}/bookings?${p}`, OrgBookingsAnswer)) };
+    return { page, ...answer, items: taken ? answer.items : [] };
   }, [loc.key]);
   // An offer whose time has run out is no longer a place, even before the server's sweep
   // marks it so (within seconds): shown and counted as the cancelled booking it is about to be.
@@ -364,9 +368,15 @@ const RECORD_PAGE = 100;
 export function OrgRecordPage({ orgId, orgs = [] }: { orgId: string; orgs?: Org[] }) {
   const { loc, me } = useApp();
   const page = Math.max(1, Number.parseInt(loc.query.get('page') ?? '1', 10) || 1);
-  const q = CompletionQuery.parse({ limit: RECORD_PAGE, offset: (page - 1) * RECORD_PAGE });
+  // A page further on than the service reads (an edited address) is past the end of the record:
+  // only its count is asked for, and the page says there is no such page (with a way back).
+  const offset = (page - 1) * RECORD_PAGE;
+  const taken = CompletionQuery.safeParse({ limit: RECORD_PAGE, offset }).success;
   const [choiceError, setChoiceError] = useState(false);
-  const record = useLoad(() => api(`/api/orgs/${encodeURIComponent(orgId)}/completions?limit=${q.limit}&offset=${q.offset}`, CompletionPage), [loc.key]);
+  const record = useLoad(async () => {
+    const r = await api(`/api/orgs/${encodeURIComponent(orgId)}/completions?limit=${taken ? RECORD_PAGE : 1}&offset=${taken ? offset : 0}`, CompletionPage);
+    return taken ? r : { ...r, items: [], offset };
+  }, [loc.key]);
   // A trust's record holds its schools' staff too: each row says whose staff the person is.
   const schools = coversSchools(orgs, orgId);
   const pageUrl = (n: number) => {
@@ -434,7 +444,7 @@ export function OrgRecordPage({ orgId, orgs = [] }: { orgId: string; orgs?: Org[
                   </tbody>
                 </table>
               )}
-              <Pagination label="Pages of the training record, below the table" page={page} pages={pages} href={pageUrl} resultsId="record-count" />
+              {r.items.length > 0 && <Pagination label="Pages of the training record, below the table" page={page} pages={pages} href={pageUrl} resultsId="record-count" />}
             </>
           );
         }}

@@ -11,12 +11,12 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { JOB_ROLE_LABEL } from '../../../shared/accounts.js';
-import { Coverage, CoverageOrgsSort, NO_STAFF, ownStaffLabel, sharePercent, type CoverageCounts } from '../../../shared/reach.js';
+import { Coverage, CoverageFiguresQuery, CoverageOrgsSort, NO_STAFF, ownStaffLabel, sharePercent, type CoverageCounts } from '../../../shared/reach.js';
 import { api } from '../api.js';
-import { described, Fact, Field, PageHeading, Status, TextField, useApp, useFocusLater, PendingHeading, TableScroll } from '../components.js';
+import { described, Fact, Field, PageHeading, Status, useApp, useFocusLater, PendingHeading, TableScroll } from '../components.js';
 import { Loaded, useLoad } from '../load.js';
 import { counted, formatDate, formatDay, formatShortDay, formatTime } from '../format.js';
-import { Pagination, pageCountText } from '../pagination.js';
+import { checkSearch, correctTheSearch, Pagination, pageCountText, SearchField } from '../pagination.js';
 import { Link, navigate } from '../router.js';
 import { ColumnChart, Figure, PercentBars } from './charts.js';
 
@@ -61,10 +61,18 @@ function coverageHref(orgId: string | null, { q, sort, page }: OrgsView) {
 /** The figures shown, what they were found for, and whether they were just counted again (Count again now). */
 type Shown = OrgsView & { c: Coverage; recounted: boolean };
 
+/** Whether the service reads the organisations from this far on (its largest offset): a page further on is past the end of any list. */
+const offsetTaken = (page: number) => CoverageFiguresQuery.shape.orgsOffset.safeParse((page - 1) * PAGE).success;
+
 export function CoveragePage() {
   const { loc, me } = useApp();
   const orgId = loc.query.get('orgId');
-  const q = (loc.query.get('orgsQ') ?? '').trim();
+  const typedQ = loc.query.get('orgsQ') ?? '';
+  // The search in the address, checked with the schema the service checks it with: one it
+  // would refuse (too long, a control character) is said at the field and not sent, and the
+  // figures come without it (they are the same: only the organisations listed are found by it).
+  const searched = checkSearch(typedQ);
+  const q = searched.q ?? '';
   // An unknown sort or page in the address (an old or edited link) is the default.
   const sort = CoverageOrgsSort.safeParse(loc.query.get('orgsSort')).data ?? 'name';
   const page = Math.max(1, Number.parseInt(loc.query.get('orgsPage') ?? '1', 10) || 1);
@@ -77,32 +85,35 @@ export function CoveragePage() {
   const asOf = useRef<string | null>(null);
   const [counts, setCounts] = useState(0);
   const state = useLoad(async () => {
-    const params = new URLSearchParams({ orgsLimit: String(PAGE), orgsOffset: String((page - 1) * PAGE), orgsSort: sort });
+    // A page further on than the service reads (an edited address) is past the end of the
+    // list: the figures are asked for with the first page's, and it is said there is no such page.
+    const taken = offsetTaken(page);
+    const params = new URLSearchParams({ orgsLimit: String(PAGE), orgsOffset: String(taken ? (page - 1) * PAGE : 0), orgsSort: sort });
     if (orgId) params.set('orgId', orgId);
     if (q) params.set('orgsQ', q);
     const same = asOf.current;
     if (same) params.set('asOf', same);
     const c = await api(`/api/reach/coverage?${params}`, Coverage);
     asOf.current = c.asOf;
-    return { q, sort, page, c, recounted: counts > 0 && !same };
-  }, [orgId, q, sort, page, counts]);
+    return { q, sort, page, c: taken ? c : { ...c, byOrg: [] }, recounted: counts > 0 && !same };
+  }, [orgId, typedQ, sort, page, counts]);
   const countAgain = () => {
     asOf.current = null;
     setCounts((n) => n + 1);
   };
   // A search shown (Show): once its organisations are in (or the load failed), focus their count, where the new results start.
-  const searched = useRef(false);
+  const shownSearch = useRef(false);
   const focusLater = useFocusLater();
   useEffect(() => {
-    if (!searched.current || state.loading) return;
-    searched.current = false;
+    if (!shownSearch.current || state.loading) return;
+    shownSearch.current = false;
     focusLater(() => document.getElementById('orgs-count'), { force: true });
   }, [state.loading]);
   return (
     <>
       <PendingHeading state={state} title="Training coverage" navigated={loc.navigated} />
       <Loaded state={state} what="training coverage">
-        {(s) => <CoverageView s={s} orgId={orgId} wholeProgramme={me.role === 'admin'} navigated={loc.navigated} asked={{ q, sort, page }} onSearch={() => (searched.current = true)} onCountAgain={countAgain} counting={state.loading && asOf.current === null} />}
+        {(s) => <CoverageView s={s} orgId={orgId} wholeProgramme={me.role === 'admin'} navigated={loc.navigated} asked={{ q: searched.error ? typedQ : q, sort, page }} searchError={searched.error} onSearch={() => (shownSearch.current = true)} onCountAgain={countAgain} counting={state.loading && asOf.current === null} />}
       </Loaded>
     </>
   );
@@ -147,6 +158,7 @@ function CoverageView({
   wholeProgramme,
   navigated,
   asked,
+  searchError,
   onSearch,
   onCountAgain,
   counting,
@@ -157,11 +169,18 @@ function CoverageView({
   wholeProgramme: boolean;
   navigated: boolean;
   asked: OrgsView;
+  /** What is wrong with the search in the address, which was not sent (checkSearch). */
+  searchError?: string;
   onSearch: () => void;
   onCountAgain: () => void;
   counting: boolean;
 }) {
   const { c } = s;
+  // A search refused, typed (Show) or in the address, is said at its field, and no organisations
+  // are shown as what it found, nor counted as if they were. (A school's coverage has no search.)
+  const [typedError, setTypedError] = useState<string | null>(null);
+  useEffect(() => setTypedError(null), [asked.q, asked.sort]);
+  const searchProblem = c.scope.kind === 'school' ? undefined : (typedError ?? searchError);
   const title = `Training coverage: ${c.scope.name}`;
   // The spreadsheets hold the figures in view (while the server keeps them), not a new count.
   const csv = (figure: string) => `/api/reach/coverage.csv${qs(orgId, new URLSearchParams({ figure, asOf: c.asOf }).toString())}`;
@@ -177,7 +196,7 @@ function CoverageView({
   const noneYet = c.byOrgHighest !== null && c.byOrgHighest !== undefined && c.byOrgHighest.attended === 0;
   const total = c.byOrgTotal;
   const pages = Math.max(1, Math.ceil(total / PAGE));
-  const count = pageCountText({ page: s.page, perPage: PAGE, shown: c.byOrg.length, total, q: s.q, of: (n) => counted(n, 'organisation'), none: (q) => (q ? `No organisation matches “${q}”.` : 'No organisations yet.'), after: `, ${SORT_WORDS[s.sort]}` });
+  const count = searchProblem ? correctTheSearch('organisations') : pageCountText({ page: s.page, perPage: PAGE, shown: c.byOrg.length, total, q: s.q, of: (n) => counted(n, 'organisation'), none: (q) => (q ? `No organisation matches “${q}”.` : 'No organisations yet.'), after: `, ${SORT_WORDS[s.sort]}` });
   const weekCols = c.weekly.map((w) => ({ label: formatShortDay(w.weekStart), value: w.completions }));
   const totalCompletions = c.weekly.reduce((s, w) => s + w.completions, 0);
   const busiest = [...c.weekly].sort((a, b) => b.completions - a.completions)[0];
@@ -219,7 +238,7 @@ function CoverageView({
       </p>
 
       <Figure id="by-org" heading={`Progress towards 100% by ${orgWord}`} csvHref={csv('schools')} csvName="coverage-schools.csv">
-        {c.scope.kind !== 'school' && <OrgsFilters orgId={orgId} asked={asked} onSearch={onSearch} />}
+        {c.scope.kind !== 'school' && <OrgsFilters orgId={orgId} asked={asked} error={searchProblem} onRefused={setTypedError} onSearch={onSearch} />}
         {/* A search shown or another page of organisations focuses this. */}
         <p role="status" class="count" id="orgs-count" tabIndex={-1}>
           {count}
@@ -230,7 +249,7 @@ function CoverageView({
           </p>
         )}
         {noneYet && <p>No one at any {orgWord} has attended a session yet.</p>}
-        {c.byOrg.length > 0 && (
+        {!searchProblem && c.byOrg.length > 0 && (
           <>
             <PercentBars
               id="by-org-chart"
@@ -260,7 +279,7 @@ function CoverageView({
             </TableScroll>
           </>
         )}
-        <Pagination label="Pages of organisations" page={s.page} pages={pages} href={(n) => coverageHref(orgId, { q: s.q, sort: s.sort, page: n })} resultsId="orgs-count" />
+        {!searchProblem && <Pagination label="Pages of organisations" page={s.page} pages={pages} href={(n) => coverageHref(orgId, { q: s.q, sort: s.sort, page: n })} resultsId="orgs-count" />}
       </Figure>
 
       <Figure id="weekly" heading="Completions per week" csvHref={csv('weekly')} csvName="coverage-weekly.csv">
@@ -375,8 +394,11 @@ function CoverageView({
   );
 }
 
-/** Find organisations by name and sort them; applied with Show, as a new address (kept there). */
-function OrgsFilters({ orgId, asked, onSearch }: { orgId: string | null; asked: OrgsView; onSearch: () => void }) {
+/**
+ * Find organisations by name and sort them; applied with Show, as a new address (kept there).
+ * A search the shared schema refuses is not shown: `onRefused` is told, and `error` says it at the field.
+ */
+function OrgsFilters({ orgId, asked, error, onRefused, onSearch }: { orgId: string | null; asked: OrgsView; error?: string; onRefused: (error: string | null) => void; onSearch: () => void }) {
   const [text, setText] = useState(asked.q);
   const [sort, setSort] = useState<CoverageOrgsSort>(asked.sort);
   // The fields follow the address (Back, Forward): the page is kept while it changes.
@@ -389,13 +411,20 @@ function OrgsFilters({ orgId, asked, onSearch }: { orgId: string | null; asked: 
       class="filters"
       role="search"
       aria-label="Organisations"
+      noValidate
       onSubmit={(e) => {
         e.preventDefault();
-        navigate(coverageHref(orgId, { q: text.trim(), sort, page: 1 }));
+        const checked = checkSearch(text);
+        onRefused(checked.error ?? null);
+        if (checked.error !== undefined) {
+          document.getElementById('orgs-q')?.focus();
+          return;
+        }
+        navigate(coverageHref(orgId, { q: checked.q, sort, page: 1 }));
         onSearch();
       }}
     >
-      <TextField id="orgs-q" label="Find an organisation" type="search" value={text} onInput={(e) => setText((e.currentTarget as HTMLInputElement).value)} />
+      <SearchField id="orgs-q" label="Find an organisation" value={text} error={error} onInput={(e) => setText((e.currentTarget as HTMLInputElement).value)} />
       <Field id="orgs-sort" label="Sort" hint={SORT_HINT}>
         {/* Applied with Show, as the name is: choosing never reloads the figures by itself. */}
         <select id="orgs-sort" name="orgsSort" {...described('orgs-sort', SORT_HINT, undefined)} value={sort} onChange={(e) => setSort(CoverageOrgsSort.safeParse((e.currentTarget as HTMLSelectElement).value).data ?? 'name')}>

@@ -2,11 +2,11 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { AttendeeList, AttendeeSort, AttendeeStatusFilter, AttendeesQuery, Booking, RemovedBooking, RemoveBookingInput, type AttendeeEntry, type PromotedPlace } from '../../../../shared/bookings.js';
 import { Session, type SeatKind } from '../../../../shared/sessions.js';
 import { api } from '../../api.js';
-import { Badge, ConfirmButton, described, DownloadLink, Field, lengthHint, PageHeading, Status, TextField, tooLongError, useApp, useFocusLater, PendingHeading } from '../../components.js';
+import { Badge, ConfirmButton, described, DownloadLink, Field, lengthHint, PageHeading, Status, tooLongError, useApp, useFocusLater, PendingHeading } from '../../components.js';
 import { counted, formatDateTime, ordinal, plural, seatAdjective, seatLabel, statusLabel } from '../../format.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../../load.js';
 import { Link, navigate } from '../../router.js';
-import { Pagination } from '../../pagination.js';
+import { checkSearch, correctTheSearch, Pagination, SearchField } from '../../pagination.js';
 import { serverNow } from '../../clock.js';
 import { offerExpiry, offerLapsedAt, useClockPast } from '../BookingsPage.js';
 
@@ -36,12 +36,15 @@ const TYPING_PAUSE_MS = 300;
 /** The longest reason for taking someone off, in characters: the service's schema's own (a pasted text is refused with a word, not cut short). */
 const MAX_REASON_CHARS = RemoveBookingInput.shape.reason.in.maxLength!;
 
-/** What the list is narrowed and ordered by, and its page, from the address (`?status=&seat=&q=&sort=&page=`); anything unknown there is no filter. */
+/**
+ * What the list is narrowed and ordered by, and its page, from the address (`?status=&seat=&q=&sort=&page=`); anything unknown there is no filter.
+ * The search is as typed: one the service would refuse (checkSearch) is said at its field, not cut short without a word.
+ */
 function askedOf(query: URLSearchParams) {
   return {
     status: AttendeeStatusFilter.safeParse(query.get('status')).data ?? 'all',
     seat: AttendeesQuery.shape.seat.safeParse(query.get('seat') ?? undefined).data ?? 'all',
-    q: (query.get('q') ?? '').trim().slice(0, 200),
+    q: (query.get('q') ?? '').trim(),
     sort: AttendeeSort.safeParse(query.get('sort')).data ?? 'queue',
     // No further than the server reads (an offset of a million): a page past the last is put right once the count is known.
     page: Math.min(MAX_PAGE, Math.max(1, Number.parseInt(query.get('page') ?? '1', 10) || 1)),
@@ -59,6 +62,9 @@ function hrefOf(path: string, asked: Asked) {
   if (asked.page > 1) p.set('page', String(asked.page));
   return p.size ? `${path}?${p}` : path;
 }
+
+/** Whether two searches are the same search as the service reads them (a pasted tab is a space). */
+const sameSearch = (a: string, b: string) => (checkSearch(a).q ?? a.trim()) === (checkSearch(b).q ?? b.trim());
 
 /** Who is coming to a session: filter, sort, download; move people between seat kinds; remove a booking with a reason. */
 export function AttendeesPage({ id }: { id: string }) {
@@ -78,30 +84,42 @@ function Attendees({ s, navigated }: { s: Session; navigated: boolean }) {
   const { loc } = useApp();
   // The list is read a page at a time, narrowed and ordered by the server, as the address asks.
   const asked = askedOf(loc.query);
+  // The search in the address, checked with the schema the service checks it with: one it would refuse is not sent.
+  const searched = checkSearch(asked.q);
   const list = useLoad(async () => {
+    if (searched.error !== undefined) return null;
     const p = new URLSearchParams({ status: asked.status, seat: asked.seat, sort: asked.sort, limit: String(ATTENDEES_PAGE), offset: String((asked.page - 1) * ATTENDEES_PAGE) });
-    if (asked.q) p.set('q', asked.q);
+    if (searched.q) p.set('q', searched.q);
     // The answer carries what it was asked for: the count and caption describe the rows in view while the next page loads.
     return { ...(await api(`/api/sessions/${encodeURIComponent(s.id)}/attendees?${p}`, AttendeeList)), asked };
   }, [s.id, asked.status, asked.seat, asked.q, asked.sort, asked.page]);
   // A new filter or order starts again at the first page, replacing the address rather than adding to history.
   const change = (next: Partial<Asked>) => navigate(hrefOf(loc.path, { ...asked, page: 1, ...next }), { replace: true });
   // What is typed is asked for once typing pauses; the box follows the address (Back, Forward).
+  // A search the service would refuse is not asked for: said at the field (`refused`), with no
+  // list under it as if it were what was found.
   const [text, setText] = useState(asked.q);
+  const [refused, setRefused] = useState<string | null>(null);
   const typing = useRef<ReturnType<typeof setTimeout>>();
   useEffect(() => {
-    if (text.trim() !== asked.q) setText(asked.q);
+    if (sameSearch(text, asked.q)) return;
+    setText(asked.q);
+    setRefused(null);
   }, [asked.q]);
   useEffect(() => () => clearTimeout(typing.current), []);
   const typed = (v: string) => {
     setText(v);
     clearTimeout(typing.current);
     typing.current = setTimeout(() => {
+      const checked = checkSearch(v);
+      setRefused(checked.error ?? null);
+      if (checked.error !== undefined) return;
       // As the address is now (a filter chosen during the pause stays chosen).
       const now = askedOf(new URLSearchParams(location.search));
-      if (v.trim() !== now.q) navigate(hrefOf(loc.path, { ...now, page: 1, q: v.trim() }), { replace: true });
+      if (checked.q !== now.q) navigate(hrefOf(loc.path, { ...now, page: 1, q: checked.q }), { replace: true });
     }, TYPING_PAUSE_MS);
   };
+  const searchProblem = refused ?? searched.error;
   const [message, setMessage] = useState('');
   const [removing, setRemoving] = useState<string | null>(null);
   // People removed since the rows in view were loaded (`from`: those rows): their rows say so,
@@ -192,7 +210,7 @@ function Attendees({ s, navigated }: { s: Session; navigated: boolean }) {
       <DownloadLink href={`/api/sessions/${encodeURIComponent(s.id)}/attendees.csv`} fallbackName="who-is-coming.csv">
         Download everyone as a spreadsheet (CSV)
       </DownloadLink>
-      <form class="filters" aria-label="Filter and sort" onSubmit={(e) => e.preventDefault()}>
+      <form class="filters" aria-label="Filter and sort" noValidate onSubmit={(e) => e.preventDefault()}>
         <div class="field">
           <label for="f-status">Status</label>
           <select id="f-status" value={asked.status} onChange={(e) => change({ status: AttendeeStatusFilter.parse((e.currentTarget as HTMLSelectElement).value) })}>
@@ -214,7 +232,7 @@ function Attendees({ s, navigated }: { s: Session; navigated: boolean }) {
             </select>
           </div>
         )}
-        <TextField id="f-text" label="Name, email or school" type="search" maxLength={200} spellcheck={false} value={text} onInput={(e) => typed((e.currentTarget as HTMLInputElement).value)} />
+        <SearchField id="f-text" label="Name, email or school" value={text} error={searchProblem} onInput={(e) => typed((e.currentTarget as HTMLInputElement).value)} />
         <div class="field">
           <label for="f-sort">Sort by</label>
           <select id="f-sort" value={asked.sort} onChange={(e) => change({ sort: AttendeeSort.parse((e.currentTarget as HTMLSelectElement).value) })}>
@@ -233,8 +251,10 @@ function Attendees({ s, navigated }: { s: Session; navigated: boolean }) {
       <ActionError action={action} focusTo={() => document.getElementById('attendees-status')} />
       {/* Turning a page focuses the count (Pagination's resultsId): the new rows start there. */}
       <p role="status" class="count" id="attendees-count" tabIndex={-1}>
-        {!data ? '' : pages > 1 ? `Showing ${(from + 1).toLocaleString('en-GB')} to ${(from + items.length).toLocaleString('en-GB')} of ${counted(total, 'person', 'people')} (${everyone.toLocaleString('en-GB')} in all).` : `Showing ${plural(total, 'person', 'people')} of ${everyone.toLocaleString('en-GB')}.`}
+        {searchProblem ? correctTheSearch('people') : !data ? '' : pages > 1 ? `Showing ${(from + 1).toLocaleString('en-GB')} to ${(from + items.length).toLocaleString('en-GB')} of ${counted(total, 'person', 'people')} (${everyone.toLocaleString('en-GB')} in all).` : `Showing ${plural(total, 'person', 'people')} of ${everyone.toLocaleString('en-GB')}.`}
       </p>
+      {!searchProblem && (
+      <>
       <Pagination label="Pages of people, above the table" page={page} pages={pages} href={pageHref} resultsId="attendees-count" />
       <Loaded state={list} what="people">
       {() => items.length > 0 && (
@@ -305,6 +325,8 @@ function Attendees({ s, navigated }: { s: Session; navigated: boolean }) {
       )}
       </Loaded>
       <Pagination label="Pages of people, below the table" page={page} pages={pages} href={pageHref} resultsId="attendees-count" />
+      </>
+      )}
     </>
   );
 }
