@@ -57,7 +57,7 @@ describe.skipIf(!browserAvailable)('the audit log', { timeout: 180_000 }, () => 
     await owenCard.waitFor();
     await activate(page, `Turn off account: ${owen.name}`, { max: 120 });
     await activate(page, 'Yes, turn it off');
-    await owenCard.getByText('Turned off').waitFor();
+    await owenCard.getByText('Turned off', { exact: true }).waitFor();
 
     // The Audit log, from the menu (behind "Menu" at 320 px), by keyboard.
     await page.reload();

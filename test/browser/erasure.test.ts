@@ -34,7 +34,7 @@ describe.skipIf(!browserAvailable)('erasing the personal data of someone who has
 
     await activate(page, 'Turn off account: Lorna Leaver');
     await activate(page, 'Yes, turn it off');
-    await card.getByText('Turned off').waitFor();
+    await card.getByText('Turned off', { exact: true }).waitFor();
     // The Staff accounts page with the erase control, at 320 CSS px too.
     await page.setViewportSize({ width: 320, height: 900 });
     await checkPage(page, 'staff accounts with the erase control (office, 320 px)');
@@ -102,7 +102,7 @@ describe.skipIf(!browserAvailable)('erasing the personal data of someone who has
     await signInAt(page, admin, `/admin/people?q=${encodeURIComponent('Gideon Gonewest')}`);
     await page.getByRole('heading', { level: 1, name: 'People' }).waitFor();
     const card = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Gideon Gonewest' }) });
-    await card.getByText('Turned off').waitFor();
+    await card.getByText('Turned off', { exact: true }).waitFor();
 
     await activate(page, 'Erase personal data: Gideon Gonewest');
     await expectFocused(page, '.confirm p');

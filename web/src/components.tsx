@@ -407,8 +407,16 @@ function DownloadLinkOf({ href, fallbackName, what, children, class: className, 
   );
 }
 
-export function ConfirmButton({ label, text, busyText, question, confirmLabel, keepLabel, onConfirm, busy, blocked = false, variant = 'danger', mayAsk }: { label: string; text?: string; busyText?: string; question: string; confirmLabel: string; keepLabel: string; onConfirm: () => void; busy?: boolean; /** Another row's action is running: not pressable meanwhile, its name as it is. */ blocked?: boolean; variant?: 'danger' | 'secondary'; /** Checked as the button is pressed, before the question: false (having said why, at a field) asks nothing. */ mayAsk?: () => boolean }) {
+/**
+ * A button that asks before doing what it says. `onConfirm` may return a promise (the request
+ * going ahead makes): the question then stays where it is, both its buttons unpressable, until
+ * the promise settles, so the second click of a double click lands on the button just pressed,
+ * not on whatever would have moved up under the pointer had the question gone at the first.
+ */
+export function ConfirmButton({ label, text, busyText, question, confirmLabel, keepLabel, onConfirm, busy, blocked = false, variant = 'danger', mayAsk }: { label: string; text?: string; busyText?: string; question: string; confirmLabel: string; keepLabel: string; onConfirm: () => void | Promise<unknown>; busy?: boolean; /** Another row's action is running: not pressable meanwhile, its name as it is. */ blocked?: boolean; variant?: 'danger' | 'secondary'; /** Checked as the button is pressed, before the question: false (having said why, at a field) asks nothing. */ mayAsk?: () => boolean }) {
   const [asking, setAsking] = useState(false);
+  /** What was confirmed is under way (`onConfirm`'s promise has not settled). */
+  const [running, setRunning] = useState(false);
   const questionRef = useRef<HTMLParagraphElement>(null);
   const openerRef = useRef<HTMLButtonElement>(null);
   const wasAsking = useRef(false);
@@ -436,20 +444,27 @@ export function ConfirmButton({ label, text, busyText, question, confirmLabel, k
       questionRef={questionRef}
       confirmLabel={confirmLabel}
       keepLabel={keepLabel}
-      busy={busy || blocked}
+      busy={busy || blocked || running}
+      running={running}
       onConfirm={() => {
-        onConfirm();
+        const pending = onConfirm();
         // Focus goes back to the opener (the layout effect above) when it is still there;
         // a page whose action removes the whole control moves focus on (useFocusLater).
-        setAsking(false);
+        if (!(pending instanceof Promise)) return setAsking(false);
+        setRunning(true);
+        const done = () => {
+          setRunning(false);
+          setAsking(false);
+        };
+        pending.then(done, done);
       }}
-      onKeep={() => setAsking(false)}
+      onKeep={() => !running && setAsking(false)}
     />
   );
 }
 
-/** The question itself (ConfirmButton's, AskBeforeSaving's): the words, taking focus by `questionRef`, and a button to go ahead and one to keep things as they are. */
-function ConfirmQuestion({ label, question, questionRef, confirmLabel, keepLabel, busy, onConfirm, onKeep }: { label: string; question: ComponentChildren; questionRef: { current: HTMLParagraphElement | null }; confirmLabel: string; keepLabel: string; busy?: boolean; onConfirm: () => void; onKeep: () => void }) {
+/** The question itself (ConfirmButton's, AskBeforeSaving's): the words, taking focus by `questionRef`, and a button to go ahead and one to keep things as they are (unpressable too while what was confirmed is `running`). */
+function ConfirmQuestion({ label, question, questionRef, confirmLabel, keepLabel, busy, running, onConfirm, onKeep }: { label: string; question: ComponentChildren; questionRef: { current: HTMLParagraphElement | null }; confirmLabel: string; keepLabel: string; busy?: boolean; running?: boolean; onConfirm: () => void; onKeep: () => void }) {
   return (
     <div class="confirm" role="group" aria-label={label}>
       <p ref={questionRef} tabIndex={-1}>
@@ -459,7 +474,7 @@ function ConfirmQuestion({ label, question, questionRef, confirmLabel, keepLabel
         <button type="button" class="button button-danger" aria-disabled={busy ? 'true' : undefined} onClick={() => !busy && onConfirm()}>
           {confirmLabel}
         </button>
-        <button type="button" class="button button-secondary" onClick={onKeep}>
+        <button type="button" class="button button-secondary" aria-disabled={running ? 'true' : undefined} onClick={() => !running && onKeep()}>
           {keepLabel}
         </button>
       </div>

@@ -53,6 +53,15 @@ export function PersonCard({ person, canDisable, canSetCaptioner, canSetJobRole,
   const focusLater = useFocusLater();
   /** How many places turning the account off gave up, when it was turned off here (else not known: the server keeps no count of it). */
   const givenUpHere = useRef<number | null>(null);
+  /** How tall the question "Turn off account" asked stood (with the outcome above it, if any), when "Yes, turn it off" was pressed. */
+  const questionHeight = useRef(0);
+  /**
+   * What turning the account off here did (and, once it is turned on again, what that did), in
+   * words, shown where the question was and at least as tall: the second click of a double click
+   * on "Yes, turn it off" lands on these words, not on a control moved up under the pointer (the
+   * Account history link opened the audit log before the result could be read).
+   */
+  const [outcome, setOutcome] = useState<{ words: string; minHeight: number } | null>(null);
 
   /** Runs one of the card's changes: one at a time, its failure said on the card. */
   async function act(run: () => Promise<void>) {
@@ -72,10 +81,13 @@ export function PersonCard({ person, canDisable, canSetCaptioner, canSetJobRole,
     act(async () => {
       const next = await api(`/api/users/${encodeURIComponent(person.id)}`, PersonChanged, { method: 'PATCH', body });
       if (body.disabled === true) givenUpHere.current = next.placesGivenUp;
+      const words = message + placesGivenUp(next.placesGivenUp, 'a session still to come', 'sessions still to come');
+      if (body.disabled === true) setOutcome({ words, minHeight: questionHeight.current });
+      else if (body.disabled === false) setOutcome((was) => was && { ...was, words });
       onChanged(
         next,
         <>
-          {message + placesGivenUp(next.placesGivenUp, 'a session still to come', 'sessions still to come')}
+          {words}
           <LeftWithoutTrainer list={next.sessionsWithoutTrainer} canEdit={me.role === 'admin'} />
         </>,
       );
@@ -155,6 +167,12 @@ export function PersonCard({ person, canDisable, canSetCaptioner, canSetJobRole,
             Download data (JSON file)<span class="visually-hidden">: {person.name}</span>
           </a>
         )}
+        {/* Plain words (its links, to sessions left without a trainer, are in the page's message): nothing here to press by mistake. */}
+        {canDisable && outcome && (
+          <p class="account-outcome" style={{ minHeight: `${outcome.minHeight}px` }}>
+            {outcome.words}
+          </p>
+        )}
         {canDisable &&
           (person.disabled ? (
             <button type="button" class="button button-secondary" aria-disabled={busy ? 'true' : undefined} onClick={() => change({ disabled: false }, `${person.name}'s account is on again. They can sign in.${placesNotGivenBack(givenUpHere.current)}`)}>
@@ -168,7 +186,14 @@ export function PersonCard({ person, canDisable, canSetCaptioner, canSetJobRole,
               confirmLabel="Yes, turn it off"
               keepLabel="No, keep it on"
               busy={busy}
-              onConfirm={() => void change({ disabled: true }, `${person.name}'s account is turned off and they have been signed out.`)}
+              // The question stays, its buttons unpressable, until the account is off (ConfirmButton); then the outcome takes its place.
+              onConfirm={() => {
+                // From the top of the words already there (turned off and on again before), else the question's, to the question's foot.
+                const question = actionsRef.current?.querySelector('.confirm');
+                const from = actionsRef.current?.querySelector('.account-outcome') ?? question;
+                questionHeight.current = question && from ? question.getBoundingClientRect().bottom - from.getBoundingClientRect().top : 0;
+                return change({ disabled: true }, `${person.name}'s account is turned off and they have been signed out.`);
+              }}
             />
           ))}
         {canDisable && person.disabled && (

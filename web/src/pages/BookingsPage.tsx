@@ -62,6 +62,19 @@ function otherSeatsAt(b: Booking, now: number): { free: number; heldForOthers: n
   return { free: held ? o.free : o.free + o.heldForOthers, heldForOthers: held ? o.heldForOthers : 0, heldUntil: o.holdsReleaseAt };
 }
 
+/**
+ * Where a cancelled seat goes, for the question asked before cancelling: one taken from the
+ * seats held for a school (`heldFor`) goes back to them while seats are held (a place waiting
+ * from another school cannot have it), else `otherwise` (to someone else). When the holds are
+ * released the page knows only on a hybrid session (`otherSeats.holdsReleaseAt`, said then).
+ */
+function seatGoesTo(b: Booking, now: number, otherwise: string): string {
+  if (!b.heldFor) return otherwise;
+  const release = b.session.otherSeats?.holdsReleaseAt;
+  if (release && Date.parse(release) <= now) return otherwise;
+  return `The seat goes back to the seats held for ${b.heldForName ?? 'the school it was held for'}${release ? ` until ${formatDateTime(release)}` : ''}.`;
+}
+
 /** What the person can do with a booking, and what happened when they did (failures kept with a retry). */
 function useBookingActions(onChanged: (b: Booking, message: string) => void, onRefused?: (b: Booking, refusal: unknown) => Promise<unknown> | unknown) {
   const action = useAction();
@@ -290,7 +303,7 @@ export function BookingDetails({ b, headingLevel, onChanged, onRefused, hideSess
           />
         )}
         {b.status === 'confirmed' && s.status !== 'cancelled' && !ended && (
-          <ConfirmButton label={busy && doing === 'cancel' ? 'Cancelling…' : 'Cancel booking'} question={`Cancel ${mineToAnswer ? 'your' : `${b.userName}’s`} booking for “${s.title}”? The seat will go to someone else.`} confirmLabel={mineToAnswer ? 'Yes, cancel my booking' : 'Yes, cancel the booking'} keepLabel={mineToAnswer ? 'Keep my booking' : 'Keep the booking'} busy={busy} onConfirm={() => void run(b, 'cancel')} />
+          <ConfirmButton label={busy && doing === 'cancel' ? 'Cancelling…' : 'Cancel booking'} question={`Cancel ${mineToAnswer ? 'your' : `${b.userName}’s`} booking for “${s.title}”? ${seatGoesTo(b, now, 'The seat will go to someone else.')}`} confirmLabel={mineToAnswer ? 'Yes, cancel my booking' : 'Yes, cancel the booking'} keepLabel={mineToAnswer ? 'Keep my booking' : 'Keep the booking'} busy={busy} onConfirm={() => void run(b, 'cancel')} />
         )}
         {/* A hybrid session's place changes room without being given up: its person or their office (as the session's trainers may). */}
         {seatChangeable && !seatsFrozen && !noneFree && <ChangeSeatButton b={b} mine={mineToAnswer} busy={busy} changing={doing === 'seat'} free={others?.free ?? null} now={now} onConfirm={() => void run(b, 'seat')} />}
