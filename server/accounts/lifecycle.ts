@@ -11,6 +11,7 @@ import { AppError, isUniqueViolation } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
 import type { AuthUser } from '../platform/http.js';
 import { enqueueMessage } from '../notifications/outbox.js';
+import { ACCOUNT_OFF_PLACE_REASON } from '../notifications/messages.js';
 import { emailChangedEmail, passwordResetEmail, passwordResetSsoEmail } from './emails.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import * as repo from './repository.js';
@@ -306,7 +307,7 @@ async function accountChanges(trx: Transaction<Database>, deps: Deps, actor: Aut
       await repo.revokeSessionsOfUser(trx, target.id, now);
       await repo.voidPasswordResets(trx, target.id, now);
       await repo.voidSignInLinks(trx, target.id, now);
-      if (!offSince) given = await releasePlaces(trx, deps, target.id, 'Your account has been turned off, so your place has been given up for someone else.');
+      if (!offSince) given = await releasePlaces(trx, deps, target.id, ACCOUNT_OFF_PLACE_REASON);
     }
     // Their own calendar feed: it holds the sessions they run, which someone whose account
     // is off does not (bookings/repository.ts, `runs`), and is served again once it is on.

@@ -8,7 +8,7 @@
  * cancelled or moved, the place given up, the offer taken) is kept but never sent, as is a
  * notice of a place that went when the person's account was turned off (TELLS_OF_A_PLACE).
  */
-import { DETAILS_CHANGED, isDetailsOnly, LATER_CHANGE_TOLD } from './messages.js';
+import { ACCOUNT_OFF_PLACE_REASON, DETAILS_CHANGED, isDetailsOnly, LATER_CHANGE_TOLD } from './messages.js';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import nodemailer from 'nodemailer';
 import { FALLBACK_MAIL_DOMAIN, mailDomain, type Config, type Deps } from '../platform/deps.js';
@@ -83,28 +83,32 @@ const NOT_TO_TURNED_OFF = new Set(['trainer_message', ...TIME_BOUND]);
  * (bookings/service.ts releasePlaces), each with a cancellation notice; one of these written
  * before then and still waiting would promise a place the person no longer has ("It is held for
  * you until 10:00"), so it is not sent: the cancellation that follows it says what is true.
+ * Known by that cancellation's reason (ACCOUNT_OFF_PLACE_REASON), not by the account as it is
+ * now: turned on again, the person still has no place (places are not given back), and a
+ * place they gave up themselves before being turned off keeps its notices, as any other.
  * Sent as before when the place was kept (a session already over when the account was turned off).
  */
 const TELLS_OF_A_PLACE = new Set(['confirmed', 'waitlisted', 'offered', 'promoted', 'seat_changed', 'session_changed']);
 
 /** Why a notice of a place (TELLS_OF_A_PLACE) is not sent once its place is given up with the account turned off. */
-export const PLACE_GIVEN_UP = 'the account has been turned off and this place given up: the cancellation notice tells them so';
+export const PLACE_GIVEN_UP = 'this place was given up when the account was turned off: the cancellation notice tells them so';
 
 /**
- * Of these bookings, those cancelled whose person's account is turned off: their notices of
- * a place (TELLS_OF_A_PLACE) no longer apply. One query, however many.
+ * Of these bookings, those whose place was given up when the account was turned off (a
+ * cancellation notice of theirs gives that reason): their notices of a place
+ * (TELLS_OF_A_PLACE) no longer apply. One query, however many.
  */
 async function placesGivenUp(db: Q, bookingIds: readonly string[]): Promise<Set<string>> {
   if (bookingIds.length === 0) return new Set();
   const rows = await db
-    .selectFrom('bookings as b')
-    .innerJoin('users as u', 'u.id', 'b.user_id')
-    .select('b.id')
-    .where('b.id', 'in', [...new Set(bookingIds)])
-    .where('b.status', '=', 'cancelled')
-    .where('u.disabled_at', 'is not', null)
+    .selectFrom('outbox')
+    .select('booking_id')
+    .distinct()
+    .where('booking_id', 'in', [...new Set(bookingIds)])
+    .where('kind', 'in', ['cancelled', 'left_waitlist'])
+    .where('reason', '=', ACCOUNT_OFF_PLACE_REASON)
     .execute();
-  return new Set(rows.map((r) => r.id));
+  return new Set(rows.map((r) => r.booking_id!));
 }
 
 /** The bookings of those of `rows` that tell of a place (TELLS_OF_A_PLACE). */

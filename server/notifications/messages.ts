@@ -12,6 +12,13 @@ import type { BookingRow, OrgKind, SessionMode, SessionRow, UserRow } from '../.
 import { attendShareWords, tooLateToCount } from '../../shared/sessions.js';
 
 /**
+ * Why a place was given up when its person's account was turned off (accounts/lifecycle.ts),
+ * as the cancellation notice says: delivery reads it to know that a place went that way
+ * (notices of that place written before it are then not sent, delivery.ts placesGivenUp).
+ */
+export const ACCOUNT_OFF_PLACE_REASON = 'Your account has been turned off, so your place has been given up for someone else.';
+
+/**
  * Why a "session changed" notice written earlier is not sent (its outbox `last_error`, after
  * "No longer applies: "): a later change of the same booking's session is told instead, and
  * that message says what changed since the person was last told (see `SessionBefore`).

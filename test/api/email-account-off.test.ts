@@ -155,6 +155,36 @@ describe('a notice of a place written before the account was turned off, the pla
     });
   }
 
+  for (const via of ['smtp', 'filed'] as const) {
+    it(`known by why the place went, not by the account as it is now: turned on again, the offer of a place given up still does not go; a place given up by its person before keeps its notices (${via === 'smtp' ? 'over SMTP' : 'filed'})`, async () => {
+      const org = await t.org('Ash Primary');
+      const office = await t.user('office', org.id);
+      const [ann, ben] = [await t.user('staff', org.id), await t.user('staff', org.id)];
+      const offer = await t.session({ title: 'Makaton', ...TIMES, capacity: { online: 1 }, waitlistPolicy: 'offer', offerHoldMinutes: 60 });
+      const a = await book(offer.id, ann);
+      expect((await book(offer.id, ben)).status).toBe('waitlisted');
+      expect((await t.request('DELETE', `/api/bookings/${a.id}`, { as: ann })).status).toBe(200);
+      // A place Ben gives up himself, before his account is turned off: booked, then cancelled.
+      const own = await t.session({ title: 'Strategies', ...TIMES });
+      const mine = await book(own.id, ben);
+      expect((await t.request('DELETE', `/api/bookings/${mine.id}`, { as: ben })).status).toBe(200);
+      // Turned off by mistake and on again before anything went: his places stay given up.
+      await turnOff(ben, office);
+      const on = await t.request('PATCH', `/api/users/${ben.id}`, { as: office, body: { disabled: false } });
+      expect(on.status, on.text).toBe(200);
+      const got = await (await deliver(via))(ben);
+      const subjects = got.map((m) => m.subject);
+      expect(subjects).toContain('Cancelled: Makaton');
+      expect(subjects.filter((x) => x === 'Booked: Strategies' || x === 'Cancelled: Strategies').sort()).toEqual(['Booked: Strategies', 'Cancelled: Strategies']);
+      for (const m of got) for (const promise of ['A place came up', 'held for you']) expect(m.text).not.toContain(promise);
+      const rows = await t.db.selectFrom('outbox').select(['kind', 'session_id', 'status', 'last_error']).where('user_id', '=', ben.id).execute();
+      const offered = rows.filter((r) => r.kind === 'offered');
+      expect(offered).toEqual([expect.objectContaining({ status: 'dropped', last_error: `No longer applies: ${PLACE_GIVEN_UP}` })]);
+      // Nothing of the place he gave up himself was held back, with the account's reason or any other.
+      expect(rows.filter((r) => r.session_id === own.id).map((r) => [r.kind, r.status]).sort()).toEqual([['cancelled', via === 'smtp' ? 'sent' : 'local'], ['confirmed', via === 'smtp' ? 'sent' : 'local']]);
+    });
+  }
+
   it('a place kept (its session was over when the account was turned off): its notices still go, with nothing to do on a page and whom to ask', async () => {
     const org = await t.org('Ash Primary');
     const office = await t.user('office', org.id);
