@@ -138,13 +138,14 @@ export const Text = (max: number) =>
  * control characters (PostgreSQL cannot hold a NUL, and SQLite would cut the text at one, so
  * the same search would answer differently on each), refused with a clear 400 on both. The
  * tabs and line breaks a paste brings (two spreadsheet cells, a line copied with its end) are
- * read first as spaces, and every run of spaces, tabs and line breaks as one space, so such a
- * search finds what the same words typed with a space find; any other control character is refused.
+ * read first as a space (a run of them as one), so such a search finds what the same words typed
+ * with a space find; ordinary spaces are kept as typed (a name stored with two spaces is found
+ * by its exact text); any other control character is refused.
  */
 export const searchText = (max: number) =>
   z
     .string()
-    .overwrite((s) => s.replace(/[ \t\n\r]+/g, ' '))
+    .overwrite((s) => s.replace(/[\t\n\r]+/g, ' '))
     .trim()
     .max(max, tooLong(max))
     .refine((s) => !/[\u0000-\u001f\u007f-\u009f]/.test(s), { message: 'must not contain control characters' });

@@ -2,8 +2,9 @@
  * A search pasted from a spreadsheet (two cells: "Ann<TAB>Smith") or with a line's end still on
  * it finds what the same words typed with a space find: the lists' shared schema (searchText,
  * shared/common.ts) reads tabs and line breaks as spaces, and a run of them as one, before it
- * checks the text. Every other control character is still refused with a clear 400, on both
- * databases alike. Checked on the lists an exploratory tester found refusing a pasted tab:
+ * checks the text. Ordinary spaces are left as typed: a name stored with two spaces (pasted from
+ * a CSV export) is found by its exact text. Every other control character is still refused with
+ * a clear 400, on both databases alike. Checked on the lists an exploratory tester found refusing a pasted tab:
  * People (/api/users), an organisation's people, Who is coming and Training coverage.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -17,8 +18,8 @@ afterEach(async () => {
   await t.close();
 });
 
-/** The same search, as typed (a space) and as pasted (a tab, line breaks, runs of them). */
-const PASTED = (a: string, b: string) => [`${a}\t${b}`, `${a}\t\t${b}`, `${a}\r\n${b}`, `${a}\n${b}`, `${a}\r${b}`, ` \t${a} \t ${b}\r\n`, `${a}  ${b}`];
+/** The same search, as typed (a space) and as pasted (a tab, line breaks, runs of them, around it too). */
+const PASTED = (a: string, b: string) => [`${a}\t${b}`, `${a}\t\t${b}`, `${a}\r\n${b}`, `${a}\n${b}`, `${a}\r${b}`, `\t${a}\t\n${b}\r\n`, ` ${a}\r\n\t${b} `];
 /** Control characters that are no whitespace a paste brings: still refused. */
 const REFUSED = ['\u0000', '\u0007', '\u000b', '\u000c', '\u001f', '\u007f', '\u0085'];
 
@@ -74,6 +75,29 @@ describe('a search with a tab or line breaks in it (pasted) finds what the same 
     const blank = await t.request('GET', `/api/users?q=${encodeURIComponent('\t\r\n')}`, { as: admin });
     expect(blank.status).toBe(200);
     expect(blank.json.total).toBe((await t.request('GET', '/api/users', { as: admin })).json.total);
+  });
+
+  it('ordinary spaces are kept as typed: a name stored with two spaces is found by its exact text, and a tab between its words still searches as one space', async () => {
+    const admin = await t.user('admin');
+    const oak = await t.org('Oak Hill Primary');
+    await t.user('staff', oak.id, 'Ann  Smith'); // two spaces, as a CSV export may hold it
+    await t.user('staff', oak.id, 'Ann Smith');
+    await t.user('staff', oak.id, 'Bob Jones');
+    const names = async (q: string) => {
+      const r = await t.request('GET', `/api/users?q=${encodeURIComponent(q)}`, { as: admin });
+      expect(r.status, `${JSON.stringify(q)}: ${r.text}`).toBe(200);
+      return { names: r.json.items.map((p: { name: string }) => p.name).sort() as string[], total: r.json.total as number };
+    };
+    // Its exact text finds it (and only it): the two spaces are not read as one.
+    expect(await names('Ann  Smith')).toEqual({ names: ['Ann  Smith'], total: 1 });
+    expect(await names('  Ann  Smith  ')).toEqual({ names: ['Ann  Smith'], total: 1 }); // trimmed, as before
+    // One space finds the name written with one space.
+    expect(await names('Ann Smith')).toEqual({ names: ['Ann Smith'], total: 1 });
+    // A pasted tab (or a run of tabs and line breaks) is one space, as typed.
+    expect(await names('Ann\tSmith')).toEqual({ names: ['Ann Smith'], total: 1 });
+    expect(await names('Ann\t\r\nSmith')).toEqual({ names: ['Ann Smith'], total: 1 });
+    // A space typed next to a pasted tab is kept: two spaces, the name with two spaces.
+    expect(await names('Ann \tSmith')).toEqual({ names: ['Ann  Smith'], total: 1 });
   });
 
   it('the limit is counted after the tabs and line breaks are read as one space: 200 characters with a pasted tab run among them are taken, 201 refused', async () => {

@@ -69,7 +69,7 @@ describe.skipIf(!browserAvailable)('the seat kind Book staff starts on, and an o
     await checkPage(page, 'an administrator’s Book staff, Online kept as chosen (320 px)');
   }, 90_000);
 
-  it('a school office with no staff on a session cancelled after it was held (another school’s staff have records) is told none of its staff has a place on it, not that it has no register (320 px)', async () => {
+  it('a school office with no staff on a session cancelled after it was held (another school’s staff have records) is told any places its staff had were cancelled with it, so there is no attendance of theirs to show, not that it has no register (320 px)', async () => {
     const { t } = env.server;
     t.clock.set(new Date().toISOString());
     const trainer = await t.user('trainer', null, 'Tia Trainer');
@@ -95,7 +95,7 @@ describe.skipIf(!browserAvailable)('the seat kind Book staff starts on, and an o
     const page = await newPage(env.browser, env.server, NARROW);
     await signInTo(page, yewOffice, `/sessions/${held.id}/register`, 'Register: Held, then cancelled');
     await page.getByText('This session was cancelled.', { exact: true }).waitFor();
-    await page.getByText('This session was cancelled, and none of your staff has a place on it: there is no attendance of theirs to show.').waitFor();
+    await page.getByText('This session was cancelled: any places your staff had on it were cancelled with it, so there is no attendance of theirs to show.').waitFor();
     await settled(page);
     expect(await page.getByText(/has no register/).count()).toBe(0);
     expect(await page.getByText(/every place on it was cancelled/).count()).toBe(0);

@@ -74,8 +74,8 @@ describe.skipIf(!browserAvailable)('searches the service would refuse, and pages
     // The figures that do not depend on the search are still there.
     await page.getByRole('heading', { level: 2, name: 'By job role' }).waitFor();
     await checkPage(page, 'training coverage with a search too long in its address');
-    // The field invites no more than the limit.
-    expect(await page.locator('#orgs-q').getAttribute('maxlength')).toBe('200');
+    // No maxlength: a longer paste is not cut short to 200 without a word (checkSearch says it).
+    expect(await page.locator('#orgs-q').getAttribute('maxlength')).toBeNull();
 
     // Put right, from the field that has focus: found, and the count takes focus.
     await page.keyboard.press('ControlOrMeta+A');
@@ -96,6 +96,18 @@ describe.skipIf(!browserAvailable)('searches the service would refuse, and pages
     expect(new URL(page.url()).searchParams.get('orgsQ')).toBe(`Oak Hill Primary ${tag}`);
     expect(await page.getByRole('button', { name: /Try again/ }).count()).toBe(0);
     await page.getByRole('rowheader', { name: `Oak Hill Primary ${tag}` }).waitFor();
+
+    // A search too long, pasted into the field (as a paste is inserted, which a maxlength would
+    // have cut to 200 and searched for): said at the field, kept as pasted, not sent.
+    await tabTo(page, 'Find an organisation', { back: true });
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.insertText(TOO_LONG);
+    expect(await page.locator('#orgs-q').inputValue(), 'not cut short').toBe(TOO_LONG);
+    const beforeLong = requests.length;
+    await page.keyboard.press('Enter');
+    await expectSearchRefused(page, 'orgs-q', TOO_LONG_WORDS, 'orgs-count', 'Correct the search above to see organisations.', '#by-org table, #by-org [role=img]');
+    expect(await page.locator('#orgs-q').inputValue()).toBe(TOO_LONG);
+    expect(requests.slice(beforeLong).some((r) => r.includes('xxxxxxxxxx')), 'the refused search, nor 200 of it, is sent').toBe(false);
 
     // Any other control character (pasted): refused at the field, which keeps focus; the list of the search before is not left under it.
     await tabTo(page, 'Find an organisation', { back: true });
@@ -175,6 +187,56 @@ describe.skipIf(!browserAvailable)('searches the service would refuse, and pages
     await checkPage(page, 'who is coming with a control character typed in its search');
     await page.keyboard.press('Backspace');
     await expect.poll(() => count.textContent()).toBe('Showing 2 people of 3.');
+
+    // A search too long, pasted (no maxlength to cut it to 200 and search for that without a word): said at the field, not sent.
+    expect(await page.locator('#f-text').getAttribute('maxlength')).toBeNull();
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.insertText(TOO_LONG);
+    await expectSearchRefused(page, 'f-text', TOO_LONG_WORDS, 'attendees-count', 'Correct the search above to see people.', 'table, nav.pagination');
+    expect(await page.locator('#f-text').inputValue(), 'not cut short').toBe(TOO_LONG);
+    expect(requests.some((r) => r.includes('xxxxxxxxxx')), 'the refused search, nor 200 of it, is sent').toBe(false);
+  });
+
+  it('Who is coming from a link to a page past the last (?page=3): no "Go to the first page" while the list first loads, nor while the last page replaces it; then the people, with no page links (axe)', async () => {
+    const { t } = env.server;
+    const org = await t.org('Link Primary');
+    const trainer = await t.user('trainer', null, 'Lin Link');
+    const s = await t.session({ title: 'Linked pages', startsAt: daysFromNow(6), endsAt: plusMinutes(daysFromNow(6), 60), capacity: { online: 10 } }, trainer);
+    for (const name of ['Ann Link', 'Bob Link']) {
+      const p = await t.user('staff', org.id, name);
+      expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: p, body: {} })).status).toBe(201);
+    }
+    const page = await newPage(env.browser, env.server);
+    // Every "Go to … page" link the page ever shows, however briefly.
+    await page.addInitScript(() => {
+      const w = window as unknown as { pageLinksSeen: string[] };
+      w.pageLinksSeen = [];
+      new MutationObserver(() => {
+        for (const a of document.querySelectorAll('nav.pagination a')) if (/^Go to the/.test(a.textContent ?? '') && !w.pageLinksSeen.includes(a.textContent!)) w.pageLinksSeen.push(a.textContent!);
+      }).observe(document, { childList: true, subtree: true, characterData: true });
+    });
+    // The list's answers are held until let go, to look at the page while they load.
+    const held: (() => void)[] = [];
+    await page.route((u) => u.pathname === `/api/sessions/${s.id}/attendees`, async (route) => {
+      await new Promise<void>((go) => held.push(go));
+      await route.continue();
+    });
+    await signInAt(page, trainer, `/trainer/sessions/${s.id}/people?page=3`);
+    await page.getByRole('heading', { level: 1, name: 'Who is coming: Linked pages' }).waitFor();
+    await expect.poll(() => held.length).toBe(1);
+    expect(await page.locator('nav.pagination').count(), 'no page links before the count is known').toBe(0);
+    // Page 3's answer (two people, one page): the address goes to the last page, read again (held too).
+    held.shift()!();
+    await expect.poll(() => new URL(page.url()).searchParams.has('page')).toBe(false);
+    await expect.poll(() => held.length).toBe(1);
+    expect(await page.locator('nav.pagination').count(), 'no page links while the last page replaces a page past it').toBe(0);
+    held.shift()!();
+    const count = page.locator('#attendees-count');
+    await expect.poll(() => count.textContent()).toBe('Showing 2 people of 2.');
+    await page.getByRole('rowheader', { name: /Ann Link/ }).waitFor();
+    expect(await page.locator('nav.pagination').count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { pageLinksSeen: string[] }).pageLinksSeen), 'never a "Go to the first page" while it loaded').toEqual([]);
+    await checkPage(page, 'who is coming from a link past its last page, loaded');
   });
 
   it('the office’s bookings and training record far past their last page say so and lead back to the first, with no Try again (keyboard, axe)', async () => {

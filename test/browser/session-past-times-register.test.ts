@@ -139,6 +139,8 @@ describe.skipIf(!browserAvailable)('the trainer’s session pages ask before a t
     await expectFocused(page, '#past-release-question');
     const said = await text(page, '#past-release-question');
     expect(said).toContain(`The release time, ${formatDateTime(`${yesterday()}T09:00:00Z`)}, has already gone. If you go ahead, held seats are released to everyone at once: the 3 held seats nobody has claimed yet go to people waiting, or to anyone booking, and no more seats can be held on this session.`);
+    // As written (textContent, not the rendered text, which folds spaces): no double space.
+    expect(await question.locator('p').first().textContent()).not.toMatch(/\s{2}/);
     expect(await page.getByText(/Unclaimed held seats will be released on/).count()).toBe(0);
     expect(await releaseAt()).toBeNull();
     await checkPage(page, 'holds page asking about a release time already gone');
@@ -152,6 +154,24 @@ describe.skipIf(!browserAvailable)('the trainer’s session pages ask before a t
     await page.getByText(/Unclaimed held seats will be released on/).waitFor();
     await expectFocused(page, '#save-release');
     expect((await releaseAt())?.slice(0, 10)).toBe(yesterday());
+
+    // Every held seat claimed: the question does not say held seats go to everyone (there are
+    // none to go), only that no more can be held, in words with no double space.
+    const staff = await t.user('staff', school.id, 'Cal Claimed');
+    const full = await t.session({ title: 'All claimed', startsAt: '2027-04-12T15:00:00.000Z', endsAt: '2027-04-12T16:00:00.000Z', capacity: { online: 10 } }, trainer);
+    expect((await t.request('PUT', `/api/sessions/${full.id}/holds`, { as: trainer, body: { orgId: school.id, seat: 'online', seats: 1 } })).status).toBe(204);
+    expect((await t.request('POST', `/api/sessions/${full.id}/bookings`, { as: staff, body: {} })).status).toBe(201);
+    expect((await t.request('GET', `/api/sessions/${full.id}/holds`, { as: trainer })).json.items.map((h: { seats: number; claimed: number }) => [h.seats, h.claimed])).toEqual([[1, 1]]);
+    await page.goto(`/trainer/sessions/${full.id}/holds`);
+    await page.getByRole('heading', { level: 1, name: 'Seat holds: All claimed' }).waitFor();
+    await fillAt(page, 'Release on (optional)', yesterday());
+    await fillAt(page, 'Release at (optional)', '09:00');
+    await activate(page, 'Save release time');
+    const none = page.getByRole('group', { name: 'Held seats would be released in the past' });
+    await none.waitFor();
+    expect(await none.locator('p').first().textContent()).toBe(`The release time, ${formatDateTime(`${yesterday()}T09:00:00Z`)}, has already gone. If you go ahead, holds are released at once. No held seat is waiting to be claimed, so none goes to anyone else, but no more seats can be held on this session.`);
+    expect(await none.getByText(/released to everyone/).count()).toBe(0);
+    await checkPage(page, 'holds page asking about a release time already gone, every held seat claimed (320 px)');
   });
 
   it('"Save and tell" says when moving the session clears attendance already on its register, and not when there is none (keyboard, 320 px)', async () => {

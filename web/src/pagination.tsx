@@ -140,15 +140,17 @@ export const correctTheSearch = (what: string) => `Correct the search above to s
 type SearchFieldProps = Omit<JSX.InputHTMLAttributes<HTMLInputElement>, 'id' | 'label' | 'type' | 'maxLength'> & { id: string; label: string; error?: string };
 
 /**
- * A list's search field: no more than SEARCH_MAX characters invited (maxLength), and a search
- * refused (checkSearch) said beside it as its error (aria-invalid, aria-describedby, announced),
- * the field taking focus when the error appears, so it is where the search is put right.
+ * A list's search field: a search refused (checkSearch) said beside it as its error
+ * (aria-invalid, aria-describedby, announced), the field taking focus when the error appears, so
+ * it is where the search is put right. No maxLength: the browser would silently cut a longer
+ * paste to SEARCH_MAX characters and search for something else without a word; checkSearch
+ * says "Search: use 200 characters or fewer" instead.
  */
 export function SearchField({ id, label, error, ...rest }: SearchFieldProps) {
   useEffect(() => {
     if (error) document.getElementById(id)?.focus();
   }, [error]);
-  return <TextField id={id} label={label} type="search" spellcheck={false} maxLength={SEARCH_MAX} error={error} announce {...rest} />;
+  return <TextField id={id} label={label} type="search" spellcheck={false} error={error} announce {...rest} />;
 }
 
 /**

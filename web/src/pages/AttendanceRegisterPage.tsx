@@ -277,7 +277,7 @@ function RegisterTable({ report, readOnly, office, cancelled, sessionId, pending
   // No "yet" for a cancelled session: no one can book it, and every place on it went with it.
   // Office staff see only their own staff's rows: none of theirs does not mean the session has
   // no register (other schools' staff may have records, of a session cancelled after it was held).
-  if (rows.length === 0 && cancelled) return <p>{office ? 'This session was cancelled, and none of your staff has a place on it: there is no attendance of theirs to show.' : 'This session was cancelled, so it has no register: every place on it was cancelled with it.'}</p>;
+  if (rows.length === 0 && cancelled) return <p>{office ? 'This session was cancelled: any places your staff had on it were cancelled with it, so there is no attendance of theirs to show.' : 'This session was cancelled, so it has no register: every place on it was cancelled with it.'}</p>;
   if (rows.length === 0) return <>{opening}<p>{readOnly ? 'None of your staff has a place on this session.' : 'No one is booked on this session yet.'}</p></>;
   return (
     <>

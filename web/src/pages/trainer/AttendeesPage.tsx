@@ -142,6 +142,10 @@ function Attendees({ s, navigated }: { s: Session; navigated: boolean }) {
   useEffect(() => {
     if (data && data.asked.page === asked.page && asked.page > pages) navigate(pageHref(pages), { replace: true });
   }, [data, asked.page, pages]);
+  // The page links once the rows are there (as the office's bookings): before, `pages` is 1 for
+  // want of a count, and a link to ?page=3 would say "Go to the first page" while the list first
+  // loads; nor while a page past the last is being replaced by the last (above).
+  const paged = data != null && page <= pages;
   const reload = list.reload;
   // The rows as last rendered, for a removal to mark (the closure it started from may be older).
   const shownData = useRef(data);
@@ -255,7 +259,7 @@ function Attendees({ s, navigated }: { s: Session; navigated: boolean }) {
       </p>
       {!searchProblem && (
       <>
-      <Pagination label="Pages of people, above the table" page={page} pages={pages} href={pageHref} resultsId="attendees-count" />
+      {paged && <Pagination label="Pages of people, above the table" page={page} pages={pages} href={pageHref} resultsId="attendees-count" />}
       <Loaded state={list} what="people">
       {() => items.length > 0 && (
         <table class="stack">
@@ -324,7 +328,7 @@ function Attendees({ s, navigated }: { s: Session; navigated: boolean }) {
         </table>
       )}
       </Loaded>
-      <Pagination label="Pages of people, below the table" page={page} pages={pages} href={pageHref} resultsId="attendees-count" />
+      {paged && <Pagination label="Pages of people, below the table" page={page} pages={pages} href={pageHref} resultsId="attendees-count" />}
       </>
       )}
     </>

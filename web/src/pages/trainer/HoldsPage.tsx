@@ -468,8 +468,11 @@ function Holds({ s, holds, orgs, allListed, chosen, navigated, reload, forSchool
               }}
             >
               <p>
-                The release time, {formatDateTime(releaseAsk)}, has already gone. If you go ahead, held seats are released to everyone at once:{' '}
-                {unclaimed > 0 ? `the ${plural(unclaimed, 'held seat')} nobody has claimed yet ${unclaimed === 1 ? 'goes' : 'go'} to people waiting, or to anyone booking, and` : ''} no more seats can be held on this session.
+                The release time, {formatDateTime(releaseAsk)}, has already gone.{' '}
+                {/* Held seats go to everyone only when some are unclaimed; with none, only the holding stops. */}
+                {unclaimed > 0
+                  ? `If you go ahead, held seats are released to everyone at once: the ${plural(unclaimed, 'held seat')} nobody has claimed yet ${unclaimed === 1 ? 'goes' : 'go'} to people waiting, or to anyone booking, and no more seats can be held on this session.`
+                  : 'If you go ahead, holds are released at once. No held seat is waiting to be claimed, so none goes to anyone else, but no more seats can be held on this session.'}
               </p>
               <p>If the date or time is a mistake, correct it. To release them now, save anyway.</p>
             </PastTimeQuestion>
