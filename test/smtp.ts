@@ -147,3 +147,16 @@ export function startStallingSmtp(): Promise<StallingSmtp> {
     });
   });
 }
+
+/** The text of a raw MIME message's parts, quoted-printable undone (UTF-8), on one line. */
+export function mimeText(raw: string): string {
+  const soft = raw.replace(/=\r\n/g, '');
+  const bytes: number[] = [];
+  for (let i = 0; i < soft.length; i++) {
+    if (soft[i] === '=' && /^[0-9A-F]{2}$/.test(soft.slice(i + 1, i + 3))) {
+      bytes.push(parseInt(soft.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else bytes.push(...Buffer.from(soft[i]!, 'utf8'));
+  }
+  return Buffer.from(bytes).toString('utf8').replace(/\s+/g, ' ');
+}

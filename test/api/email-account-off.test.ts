@@ -16,7 +16,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { deliverDue, PLACE_GIVEN_UP, smtpMailer } from '../../server/notifications/delivery.js';
 import { makeTestContext, type TestContext, type TestUser } from '../helpers.js';
-import { startSmtp } from '../smtp.js';
+import { mimeText, startSmtp } from '../smtp.js';
 
 let t: TestContext;
 beforeEach(async () => {
@@ -55,18 +55,6 @@ async function turnOff(who: TestUser, by: TestUser) {
   expect(off.status, off.text).toBe(200);
 }
 
-/** The text of a raw MIME message's parts, quoted-printable undone (UTF-8), on one line. */
-function mimeText(raw: string): string {
-  const soft = raw.replace(/=\r\n/g, '');
-  const bytes: number[] = [];
-  for (let i = 0; i < soft.length; i++) {
-    if (soft[i] === '=' && /^[0-9A-F]{2}$/.test(soft.slice(i + 1, i + 3))) {
-      bytes.push(parseInt(soft.slice(i + 1, i + 3), 16));
-      i += 2;
-    } else bytes.push(...Buffer.from(soft[i]!, 'utf8'));
-  }
-  return Buffer.from(bytes).toString('utf8').replace(/\s+/g, ' ');
-}
 
 /**
  * Delivers what is due, over SMTP to a real in-process server or (no mail server) filed in the

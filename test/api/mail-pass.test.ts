@@ -16,7 +16,7 @@ import type { Database } from '../../db/schema.js';
 import { deliverDue, smtpMailer, type Mailer } from '../../server/notifications/delivery.js';
 import { renderNotice } from '../../server/notifications/outbox.js';
 import { makeTestContext, type TestContext, type TestUser } from '../helpers.js';
-import { startSmtp } from '../smtp.js';
+import { mimeText, startSmtp } from '../smtp.js';
 
 let t: TestContext;
 beforeEach(async () => {
@@ -42,18 +42,6 @@ async function renderedAlone() {
   return new Map(await Promise.all(rows.map(async (r) => [r.id, (await renderNotice(t.db, t.deps, r))!] as const)));
 }
 
-/** The text of a raw MIME message's parts, quoted-printable undone (UTF-8), on one line. */
-function mimeText(raw: string): string {
-  const soft = raw.replace(/=\r\n/g, '');
-  const bytes: number[] = [];
-  for (let i = 0; i < soft.length; i++) {
-    if (soft[i] === '=' && /^[0-9A-F]{2}$/.test(soft.slice(i + 1, i + 3))) {
-      bytes.push(parseInt(soft.slice(i + 1, i + 3), 16));
-      i += 2;
-    } else bytes.push(...Buffer.from(soft[i]!, 'utf8'));
-  }
-  return Buffer.from(bytes).toString('utf8').replace(/\s+/g, ' ');
-}
 
 /** `db` counting the statements run through it (a transaction begun on it too). */
 function counting(db: Kysely<Database>) {

@@ -465,3 +465,13 @@ export async function expectFocused(page: Page, selector: string, timeout = 3000
     throw new Error(`expected focus on ${selector}, but ${actual} has it`);
   }
 }
+
+/** The API requests a page makes from now on, as paths with their queries (decoded), in order. */
+export function apiRequests(page: Page): string[] {
+  const seen: string[] = [];
+  page.on('request', (r) => {
+    const u = new URL(r.url());
+    if (u.pathname.startsWith('/api/')) seen.push(decodeURIComponent(u.pathname + u.search));
+  });
+  return seen;
+}

@@ -13,7 +13,7 @@
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { activate, browserAvailable, checkPage, expectFocused, newPage, serverAndBrowser, signInAt, tabTo, warnIfSkipped, NARROW } from './harness.js';
+import { activate, apiRequests, browserAvailable, checkPage, expectFocused, newPage, serverAndBrowser, signInAt, tabTo, warnIfSkipped, NARROW } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -22,15 +22,6 @@ const TOO_LONG_WORDS = 'Search: use 200 characters or fewer';
 const CONTROL_WORDS = 'Search: remove the control characters (invisible characters that came with a paste)';
 const CORRECT = 'Correct the search above to see people.';
 
-/** The API requests the page makes, as paths with their queries. */
-function apiRequests(page: Page) {
-  const seen: string[] = [];
-  page.on('request', (r) => {
-    const u = new URL(r.url());
-    if (u.pathname.startsWith('/api/')) seen.push(decodeURIComponent(u.pathname + u.search));
-  });
-  return seen;
-}
 
 /** The search at `fieldId` refused in `words`, said at the field (which has focus), with the count `countId` saying so and no list of people, no Try again, nothing of the service's. */
 async function expectSearchRefused(page: Page, fieldId: string, words: string, countId: string) {

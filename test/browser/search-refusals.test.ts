@@ -13,7 +13,7 @@
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { activate, browserAvailable, checkPage, daysFromNow, expectFocused, newPage, plusMinutes, serverAndBrowser, signInAt, tabTo, warnIfSkipped, NARROW } from './harness.js';
+import { activate, apiRequests, browserAvailable, checkPage, daysFromNow, expectFocused, newPage, plusMinutes, serverAndBrowser, signInAt, tabTo, warnIfSkipped, NARROW } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -21,15 +21,6 @@ const TOO_LONG = 'x'.repeat(201);
 const TOO_LONG_WORDS = 'Search: use 200 characters or fewer';
 const CONTROL_WORDS = 'Search: remove the control characters (invisible characters that came with a paste)';
 
-/** The API requests the page makes, as paths with their queries. */
-function apiRequests(page: Page) {
-  const seen: string[] = [];
-  page.on('request', (r) => {
-    const u = new URL(r.url());
-    if (u.pathname.startsWith('/api/')) seen.push(decodeURIComponent(u.pathname + u.search));
-  });
-  return seen;
-}
 
 /** The search at `fieldId` refused in `words`, said at the field (which has focus), with `countText` and no list (`rows`), no Try again, nothing of the service's. */
 async function expectSearchRefused(page: Page, fieldId: string, words: string, countId: string, countText: string, rows: string) {
