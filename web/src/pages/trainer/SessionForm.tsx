@@ -3,7 +3,7 @@
  * the API, and how the API's refusals map back onto the fields.
  */
 import type { ComponentChildren, Ref } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { z } from 'zod';
 import { AREAS, bookingEndsAt, Course, CreateCourseInput, CreateSessionInput, type Mode, type Session } from '../../../../shared/sessions.js';
 import { api, ApiError } from '../../api.js';
@@ -679,13 +679,18 @@ function AdvancedFields({ values: v, set, errors }: { values: SessionValues; set
   const roomError = errorFor(errors, 'room-webinar');
   const wrong = !!(thresholdError || roomError);
   const [open, setOpen] = useState(false);
+  const details = useRef<HTMLDetailsElement>(null);
   useEffect(() => {
-    if (wrong) setOpen(true);
+    if (!wrong) return;
+    setOpen(true);
+    // Opened on the element too: folded away just before (its toggle event, which sets the
+    // state, not yet handled), the state still says open and setting it changes nothing.
+    if (details.current) details.current.open = true;
   }, [wrong, errors]);
   const shown = v.threshold.trim().replace(/\s*%$/, '');
   const summary = `Advanced: ${online ? `${v.roomKind} room, ` : ''}attended at ${shown || '?'}%`;
   return (
-    <details class="field advanced" open={open} onToggle={(e) => setOpen((e.currentTarget as HTMLDetailsElement).open)}>
+    <details ref={details} class="field advanced" open={open} onToggle={(e) => setOpen((e.currentTarget as HTMLDetailsElement).open)}>
       <summary>{summary}</summary>
       {online && (
         <fieldset class={roomError ? 'field field-error' : 'field'} aria-describedby={roomError ? 'room-error' : undefined}>
