@@ -70,7 +70,7 @@ async function personalData(deps: Deps, person: AuthUser, now: string, reader: A
     myCompletions(deps, person),
     myCertificates(deps, person),
     feedbackByUser(deps.db, person.id),
-    getTimetable(deps, reader, person.id, {}, { emptyWhenNone: true }),
+    getTimetable(deps, reader, person.id, {}, { emptyWhenNone: true, whole: true }),
     messagesToUser(deps, person.id, viewer),
   ]);
   const named = [...bookings.map((b) => b.sessionId), ...attendance.items.map((a) => a.sessionId), ...certificates.attendance.map((c) => c.sessionId), ...feedback.map((f) => f.session_id)];

@@ -290,7 +290,11 @@ const MAX_TIMETABLE_RANGE_DAYS = 400;
 /** The last day in England of a range ending (not inclusive) at instant `end`. */
 const lastDayOf = (end: string) => dayInEngland(new Date(Date.parse(end) - 1));
 
-export async function getTimetable(deps: Deps, actor: AuthUser, userId: string, range: { from?: string; to?: string } = {}, opts: { emptyWhenNone?: boolean } = {}): Promise<Timetable> {
+/**
+ * `opts.whole`: every dated lesson and day off, not only those in the range (a copy of the
+ * person's data holds all of it); the busy periods are still the range's.
+ */
+export async function getTimetable(deps: Deps, actor: AuthUser, userId: string, range: { from?: string; to?: string } = {}, opts: { emptyWhenNone?: boolean; whole?: boolean } = {}): Promise<Timetable> {
   const owner = await requireTimetableManager(deps, actor, userId, { change: false });
   const from = rangeEdge(range.from, 'from') ?? new Date(deps.now().getTime() - 7 * DAY).toISOString();
   const to = rangeEdge(range.to, 'to') ?? new Date(Date.parse(from) + 35 * DAY).toISOString();
@@ -302,7 +306,7 @@ export async function getTimetable(deps: Deps, actor: AuthUser, userId: string, 
     return { userId, source: null, timeZone: 'Europe/London', weekAStart: settings.weekAStart, subscription: null, updatedAt: null, labelsWithheld: false, counts: { weekly: 0, dated: 0, freeDays: 0 }, weekly: [], dated: [], freeDays: [], busy: [], from, to };
   }
   if (!head) throw new AppError('not_found', 'There is no timetable yet. Upload one (CSV or ICS) or subscribe to your school’s calendar.');
-  const rules = (await repo.loadRules(deps.db, [userId], { from, to }, actor.id)).get(userId)!;
+  const rules = (await repo.loadRules(deps.db, [userId], opts.whole ? undefined : { from, to }, actor.id)).get(userId)!;
   const settings = timetableSettings(owner.settings);
   // The days in England the range covers, first and last (`to` is its end, not in it).
   const fromDate = dayInEngland(from);
@@ -326,7 +330,7 @@ export async function getTimetable(deps: Deps, actor: AuthUser, userId: string, 
     counts: await repo.countPeriods(deps.db, userId),
     weekly: rules.weekly.map((p) => ({ kind: 'weekly' as const, day: WEEKDAYS[p.day - 1]!, start: p.start, end: p.end, week: p.week, label: p.label })),
     dated: rules.dated.map((p) => ({ kind: 'dated' as const, ...p })),
-    freeDays: rules.freeDays.filter((f) => f.to > fromDate && f.from <= lastDate).map((f) => ({ kind: 'free' as const, ...f })),
+    freeDays: rules.freeDays.filter((f) => opts.whole || (f.to > fromDate && f.from <= lastDate)).map((f) => ({ kind: 'free' as const, ...f })),
     busy,
     from,
     to,

@@ -117,6 +117,50 @@ describe("a person's data for a subject access request", () => {
     expect((await t.request('GET', `/api/users/${leaver.id}/data`, { as: admin })).json.account.id).toBe(leaver.id);
   });
 
+  it('holds the whole timetable: every dated lesson and day off, not only the next five weeks a timetable page shows', async () => {
+    const org = await t.org('Hill Primary');
+    const office = await t.user('office', org.id);
+    const me = await t.user('staff', org.id);
+    // Now is 1 February 2026: a lesson next week, one in ten weeks, one in thirty; an INSET day in June.
+    const event = (uid: string, start: string, end: string, summary: string) => ['BEGIN:VEVENT', `UID:${uid}`, 'DTSTAMP:20260101T000000Z', `DTSTART;TZID=Europe/London:${start}`, `DTEND;TZID=Europe/London:${end}`, `SUMMARY:${summary}`, 'END:VEVENT'];
+    const ics = [
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'PRODID:-//Example SIS//EN',
+      ...event('soon', '20260209T090000', '20260209T100000', 'Year 4 maths'),
+      ...event('spring', '20260413T090000', '20260413T100000', 'Year 5 reading'),
+      ...event('autumn', '20260831T090000', '20260831T100000', 'Year 6 science'),
+      'BEGIN:VEVENT',
+      'UID:inset',
+      'DTSTAMP:20260101T000000Z',
+      'DTSTART;VALUE=DATE:20260612',
+      'DTEND;VALUE=DATE:20260613',
+      'SUMMARY:INSET day',
+      'END:VEVENT',
+      'END:VCALENDAR',
+      '',
+    ].join('\r\n');
+    const put = await t.request('PUT', '/api/me/timetable', { as: me, body: ics, headers: { 'content-type': 'text/calendar' } });
+    expect(put.status, put.text).toBe(200);
+    for (const [path, as] of [['/api/me/data', me], [`/api/users/${me.id}/data`, office]] as const) {
+      const res = await t.request('GET', path, { as });
+      expect(res.status, res.text).toBe(200);
+      const data = MyData.parse(res.json);
+      // Its titles are the person's own (a file they uploaded themselves): their office's copy says only when (timetables-private-labels.test.ts).
+      const own = as === me;
+      expect(data.timetable.dated.map((d) => [d.startsAt, d.label]), path).toEqual([
+        ['2026-02-09T09:00:00.000Z', own ? 'Year 4 maths' : 'Busy'],
+        ['2026-04-13T08:00:00.000Z', own ? 'Year 5 reading' : 'Busy'],
+        ['2026-08-31T08:00:00.000Z', own ? 'Year 6 science' : 'Busy'],
+      ]);
+      expect(data.timetable.counts.dated).toBe(3);
+      expect(data.timetable.freeDays.map((f) => [f.from, f.label]), path).toEqual([['2026-06-12', own ? 'INSET day' : '']]);
+    }
+    // The timetable page itself still shows its window.
+    const page = await t.request('GET', '/api/me/timetable', { as: me });
+    expect(page.json.dated.map((d: { label: string }) => d.label)).toEqual(['Year 4 maths']);
+  });
+
   it('holds the site of a subscribed calendar, not its address, as the office’s timetable view does; the person’s own copy holds it whole', async () => {
     const org = await t.org('Hill Primary');
     const office = await t.user('office', org.id);
