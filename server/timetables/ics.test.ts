@@ -385,3 +385,34 @@ describe('overrides placed by their own DTSTART and DTEND', () => {
     });
   }
 });
+
+describe('a file the parser cannot read: what is wrong, and on which line', () => {
+  const refused = (text: string) => {
+    const r = parseTimetableIcs(text, { now, defaultZone: 'Europe/London' });
+    if (r.ok) throw new Error('read');
+    expect(r.problems).toHaveLength(1);
+    return describeEvent(r.problems[0]!);
+  };
+  const event = (uid: string) => ['BEGIN:VEVENT', `UID:${uid}`, 'DTSTART:20260112T090000Z', 'DTEND:20260112T100000Z', 'SUMMARY:Maths', 'END:VEVENT'];
+
+  it('a line with no colon: its number as an editor counts lines (a folded line’s continuation too) and its text', () => {
+    // Lines 1-3 are the calendar's, 4-10 the first event (its SUMMARY folded over lines 8 and 9), the bad line is 13.
+    const text = cal('BEGIN:VEVENT', 'UID:a', 'DTSTART:20260112T090000Z', 'DTEND:20260112T100000Z', 'SUMMARY:A long', ' er name', 'END:VEVENT', 'BEGIN:VEVENT', 'UID:b', 'SUMMARY Science', 'END:VEVENT');
+    expect(refused(text)).toBe('Line 13 has no colon: “SUMMARY Science” (each line of an iCalendar file reads NAME:value)');
+  });
+
+  it('a very long line with no colon is quoted shortened', () => {
+    expect(refused(cal(...event('a'), 'x'.repeat(200)))).toBe(`Line 10 has no colon: “${'x'.repeat(60)}…” (each line of an iCalendar file reads NAME:value)`);
+  });
+
+  it('an event that never closes: the line it starts on, whether the calendar ends after it or the file does', () => {
+    expect(refused(cal(...event('a'), 'BEGIN:VEVENT', 'UID:b', 'DTSTART:20260113T090000Z', 'SUMMARY:Art'))).toBe('An event starting on line 10 is never closed (no END:VEVENT)');
+    expect(refused(['BEGIN:VCALENDAR', 'VERSION:2.0', ...event('a'), 'BEGIN:VEVENT', 'UID:b'].join('\n'))).toBe('An event starting on line 9 is never closed (no END:VEVENT)');
+    expect(refused(['BEGIN:VCALENDAR', 'VERSION:2.0', ...event('a')].join('\r\n'))).toBe('The calendar starting on line 1 is never closed (no END:VCALENDAR)');
+  });
+
+  it('a file that does not begin with BEGIN:VCALENDAR keeps saying so', () => {
+    expect(refused('hello world\r\n')).toBe('The file is not a valid iCalendar file (it should begin with BEGIN:VCALENDAR and hold one VEVENT per lesson)');
+    expect(refused('Day,Start,End\r\nMonday,09:00,10:00\r\n')).toMatch(/^The file is not a valid iCalendar file \(it should begin with BEGIN:VCALENDAR/);
+  });
+});

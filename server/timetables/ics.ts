@@ -225,6 +225,50 @@ function rememberMissingZones(root: ICAL.Component): ICAL.Component {
   return root;
 }
 
+/** The longest part of a line quoted in a message. */
+const QUOTED_LINE_CHARS = 60;
+
+/**
+ * Why ical.js could not read `source`, for a person: a file that does not begin with
+ * BEGIN:VCALENDAR is said to be no iCalendar file; otherwise the first line with no colon, or
+ * the component (an event, most often) that is never closed, with its line number (lines of
+ * the file as an editor numbers them, a folded line counted at its first). Only asked once
+ * the parser has refused the file, so it never refuses one the parser reads.
+ */
+export function unreadableIcs(source: string): string {
+  const physical = source.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/);
+  const logical: { line: number; text: string }[] = [];
+  physical.forEach((text, i) => {
+    if (/^[ \t]/.test(text) && logical.length) logical[logical.length - 1]!.text += text.slice(1);
+    else if (text.trim()) logical.push({ line: i + 1, text });
+  });
+  if (logical[0]?.text.trim().toUpperCase() !== 'BEGIN:VCALENDAR') return 'the file is not a valid iCalendar file (it should begin with BEGIN:VCALENDAR and hold one VEVENT per lesson)';
+  const open: { name: string; line: number }[] = [];
+  for (const { line, text } of logical) {
+    if (!text.includes(':')) {
+      const shown = text.length > QUOTED_LINE_CHARS ? `${text.slice(0, QUOTED_LINE_CHARS)}…` : text;
+      return `line ${line} has no colon: “${shown}” (each line of an iCalendar file reads NAME:value)`;
+    }
+    const m = /^(BEGIN|END):(.*)$/i.exec(text.trim());
+    if (!m) continue;
+    const name = m[2]!.trim().toUpperCase();
+    if (m[1]!.toUpperCase() === 'BEGIN') open.push({ name, line });
+    else {
+      const at = open.map((c) => c.name).lastIndexOf(name);
+      // An END that closes an outer component while an inner one is still open: the inner one was never closed.
+      if (at >= 0 && at < open.length - 1) return neverClosed(open[open.length - 1]!);
+      if (at >= 0) open.length = at;
+    }
+  }
+  if (open.length) return neverClosed(open[open.length - 1]!);
+  return 'the file could not be read as an iCalendar file (it should hold one VEVENT per lesson, each line reading NAME:value)';
+}
+
+function neverClosed(c: { name: string; line: number }): string {
+  const what = c.name === 'VEVENT' ? 'an event' : c.name === 'VCALENDAR' ? 'the calendar' : `a ${c.name}`;
+  return `${what} starting on line ${c.line} is never closed (no END:${c.name})`;
+}
+
 /**
  * Parses and expands an ICS text. `now` fixes the expansion window; `defaultZone` (the
  * organisation's zone) is used for floating times when the calendar names no zone
@@ -235,9 +279,9 @@ export function parseTimetableIcs(source: string, opts: { now: Date; defaultZone
   try {
     roots = parseRoots(source);
   } catch {
-    // The parser's own message names its internals ("Cannot read properties of undefined"),
-    // so people get a plain one.
-    return { ok: false, problems: [{ uid: null, summary: null, message: 'the file is not a valid iCalendar file (it should begin with BEGIN:VCALENDAR and hold one VEVENT per lesson)' }] };
+    // The parser's own message names its internals ("Cannot read properties of undefined")
+    // and no line, so people get a plain one, saying what is wrong and where when it can.
+    return { ok: false, problems: [{ uid: null, summary: null, message: unreadableIcs(source) }] };
   }
   if (roots.length === 0 || roots.some((r) => r.name !== 'vcalendar')) return { ok: false, problems: [{ uid: null, summary: null, message: 'the file does not start with BEGIN:VCALENDAR' }] };
 
