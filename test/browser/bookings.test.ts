@@ -148,7 +148,7 @@ describe.skipIf(!browserAvailable)('booking and my bookings', () => {
     const card = (title: string) => page.getByRole('article', { name: title });
     await card('Queue under way').getByText('You are 1st in the queue').waitFor();
     expect(await card('Queue under way').getByText(/No seat will be offered/).count()).toBe(0);
-    await tabTo(page, 'Leave waitlist');
+    await tabTo(page, /^Leave waitlist/);
     await checkPage(page, 'my bookings with a queue place on a session under way (320 px)');
     // Fay gives up her seat: it goes to Quinn, first in the queue, not to whoever books next.
     expect((await t.request('DELETE', `/api/bookings/${seat.json.id}`, { as: first })).status).toBe(200);
@@ -275,7 +275,7 @@ describe.skipIf(!browserAvailable)('booking and my bookings', () => {
       await checkPage(page, 'my bookings: offer accepted, the list not yet back');
 
       // Cancel, the list still not back: the card moves to "Cancelled and past" at once, with no "Cancel booking" left to press.
-      await activate(page, 'Cancel booking');
+      await activate(page, /^Cancel booking/);
       await expectFocused(page, '.confirm p');
       await activate(page, 'Yes, cancel my booking');
       await page.getByRole('status').filter({ hasText: 'Booking cancelled for “Offered, then cancelled”.' }).waitFor();
@@ -298,7 +298,7 @@ describe.skipIf(!browserAvailable)('booking and my bookings', () => {
       // Leave the waitlist (Shift+Tab back up to the current bookings), the reload failing:
       // the card still moves to "Cancelled and past" with no "Leave waitlist", and stays there.
       reloadsFail = true;
-      await activate(page, 'Leave waitlist', { back: true });
+      await activate(page, /^Leave waitlist/, { back: true });
       await expectFocused(page, '.confirm p');
       await activate(page, 'Yes, leave the waitlist');
       await page.getByRole('status').filter({ hasText: 'You left the waitlist for “Queue I leave”.' }).waitFor();

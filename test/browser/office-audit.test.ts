@@ -55,7 +55,7 @@ describe.skipIf(!browserAvailable)('office staff: seat holds once released', () 
 
     const page = await newPage(env.browser, env.server, NARROW);
     await signInAt(page, office, `/bookings/${offer.id}`);
-    const name = `Give up the offered seat: ${sick.name}`;
+    const name = `Give up the offered seat: ${sick.name}, ${s.title}`;
     await page.getByRole('button', { name }).waitFor();
     // Only Sid may take or turn down the offer.
     expect(await page.getByRole('button', { name: /Accept seat/ }).count()).toBe(0);

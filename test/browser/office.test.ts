@@ -341,7 +341,7 @@ describe.skipIf(!browserAvailable)('office staff', () => {
     expect(await page.getByText('once you have a seat').count()).toBe(0);
     await checkPage(page, 'a member of staff’s waitlisted booking, seen by their office');
 
-    await tabTo(page, 'Leave waitlist');
+    await tabTo(page, /^Leave waitlist/);
     await page.keyboard.press('Enter');
     await tabTo(page, 'Yes, leave the waitlist');
     await page.keyboard.press('Enter');

@@ -224,6 +224,8 @@ export function BookingDetails({ b, headingLevel, onChanged, onRefused, hideSess
   const s = b.session;
   const headingId = `booking-${b.id}-title`;
   const mineToAnswer = b.userId === me.id;
+  // Which place a card's buttons act on, in their names (many cards each have a "Cancel booking"): the session, and whose when not mine.
+  const whichFor = `${s.title}${mineToAnswer ? '' : `, ${b.userName}`}`;
   // An offer whose time has run out can no longer be accepted: it is said, and not offered.
   const lapsed = useOfferLapsed(b);
   // A cut-off before the end (bookingEndsAt): from then its person and their office may no longer change the seat.
@@ -288,13 +290,15 @@ export function BookingDetails({ b, headingLevel, onChanged, onRefused, hideSess
             <ActionButton type="button" busy={busy && doing === 'accept'} busyLabel="Accepting…" onClick={() => !busy && void run(b, 'accept')}>
               Accept seat<span class="visually-hidden">: {s.title}</span>
             </ActionButton>
-            <ConfirmButton label="Decline offer" question="Decline this seat? It will go to the next person on the waitlist." confirmLabel={busy && doing === 'decline' ? 'Declining…' : 'Yes, decline the seat'} keepLabel="Keep the offer" busy={busy} onConfirm={() => void run(b, 'decline')} variant="secondary" />
+            <ConfirmButton label={`Decline offer: ${s.title}`} text="Decline offer" question="Decline this seat? It will go to the next person on the waitlist." confirmLabel={busy && doing === 'decline' ? 'Declining…' : 'Yes, decline the seat'} keepLabel="Keep the offer" busy={busy} onConfirm={() => void run(b, 'decline')} variant="secondary" />
           </>
         )}
         {/* Only its person may take or turn down an offer; their office (or an administrator) may give the seat up for them, say while they are off sick. */}
         {b.status === 'offered' && !lapsed && s.status !== 'cancelled' && !ended && !mineToAnswer && (
           <ConfirmButton
-            label={busy && doing === 'cancel' ? 'Giving it up…' : `Give up the offered seat: ${b.userName}`}
+            label={`Give up the offered seat: ${b.userName}, ${s.title}`}
+            text={`Give up the offered seat: ${b.userName}`}
+            busyText={busy && doing === 'cancel' ? 'Giving it up…' : undefined}
             question={`Give up the seat offered to ${b.userName} on “${s.title}”? It goes to the next person on the waitlist, and ${b.userName} is told by email.`}
             confirmLabel="Yes, give it up"
             keepLabel="Keep the offer"
@@ -303,12 +307,12 @@ export function BookingDetails({ b, headingLevel, onChanged, onRefused, hideSess
           />
         )}
         {b.status === 'confirmed' && s.status !== 'cancelled' && !ended && (
-          <ConfirmButton label={busy && doing === 'cancel' ? 'Cancelling…' : 'Cancel booking'} question={`Cancel ${mineToAnswer ? 'your' : `${b.userName}’s`} booking for “${s.title}”? ${seatGoesTo(b, now, 'The seat will go to someone else.')}`} confirmLabel={mineToAnswer ? 'Yes, cancel my booking' : 'Yes, cancel the booking'} keepLabel={mineToAnswer ? 'Keep my booking' : 'Keep the booking'} busy={busy} onConfirm={() => void run(b, 'cancel')} />
+          <ConfirmButton label={`Cancel booking: ${whichFor}`} text="Cancel booking" busyText={busy && doing === 'cancel' ? 'Cancelling…' : undefined} question={`Cancel ${mineToAnswer ? 'your' : `${b.userName}’s`} booking for “${s.title}”? ${seatGoesTo(b, now, 'The seat will go to someone else.')}`} confirmLabel={mineToAnswer ? 'Yes, cancel my booking' : 'Yes, cancel the booking'} keepLabel={mineToAnswer ? 'Keep my booking' : 'Keep the booking'} busy={busy} onConfirm={() => void run(b, 'cancel')} />
         )}
         {/* A hybrid session's place changes room without being given up: its person or their office (as the session's trainers may). */}
         {seatChangeable && !seatsFrozen && !noneFree && <ChangeSeatButton b={b} mine={mineToAnswer} busy={busy} changing={doing === 'seat'} free={others?.free ?? null} now={now} onConfirm={() => void run(b, 'seat')} />}
         {b.status === 'waitlisted' && s.status !== 'cancelled' && !ended && (
-          <ConfirmButton label={busy && doing === 'leave' ? 'Leaving…' : 'Leave waitlist'} question={`Leave the waitlist for “${s.title}”? ${mineToAnswer ? 'You will lose your place' : `${b.userName} will lose their place`} in the queue.`} confirmLabel="Yes, leave the waitlist" keepLabel="Stay on the waitlist" busy={busy} onConfirm={() => void run(b, 'leave')} variant="secondary" />
+          <ConfirmButton label={`Leave waitlist: ${whichFor}`} text="Leave waitlist" busyText={busy && doing === 'leave' ? 'Leaving…' : undefined} question={`Leave the waitlist for “${s.title}”? ${mineToAnswer ? 'You will lose your place' : `${b.userName} will lose their place`} in the queue.`} confirmLabel="Yes, leave the waitlist" keepLabel="Stay on the waitlist" busy={busy} onConfirm={() => void run(b, 'leave')} variant="secondary" />
         )}
       </div>
       {seatChangeable && seatsFrozen && (
