@@ -9,7 +9,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { z } from 'zod';
 import { HEARTBEAT_INTERVAL_MS, identityOf, JoinResult, LiveStatus, userIdOfIdentity } from '../../../shared/live.js';
 import { Session } from '../../../shared/sessions.js';
-import { BookingList, READS_TRANSCRIPT } from '../../../shared/bookings.js';
+import { BookingList, READS_TRANSCRIPT, type Booking } from '../../../shared/bookings.js';
 import { api, ApiError } from '../api.js';
 import { Alert, DownloadMessages, isInternalWording, messageOf, PageHeading, useApp, useDownloadLink, useFocusLater } from '../components.js';
 import { Retry, useLoad } from '../load.js';
@@ -51,8 +51,47 @@ const FINAL_REFUSALS: ReadonlySet<string> = new Set(['not_attendee', 'session_ca
 const isFinalRefusal = (p: Probe) => p.kind === 'unavailable' && p.error instanceof ApiError && FINAL_REFUSALS.has(p.error.code);
 
 
-/** `transcript`: the page offers the transcript (offersTranscript), so the notice may point to it. */
-function JoinProblem({ error, onRetry, session, checking, transcript }: { error: ApiError | Error; onRetry: () => void; session: Session | null; checking: boolean; transcript: boolean }) {
+/**
+ * Someone refused the room (not_attendee) who holds a confirmed in-person seat: they cannot
+ * book a second seat, but on a hybrid session they may change theirs to an online one on the
+ * session's page ("Change to an online seat", as My bookings words it), while booking is open
+ * and an online seat is free to them (their booking's `otherSeats`, as that page counts it).
+ */
+function InPersonSeat({ b }: { b: Booking }) {
+  const s = b.session;
+  const now = serverNow();
+  const o = s.otherSeats?.seat === 'online' ? s.otherSeats : null;
+  // Free to the person: held seats count once their holds are released (as My bookings counts them). Null: not known.
+  const free = o ? o.free + (now < Date.parse(o.holdsReleaseAt) ? 0 : o.heldForOthers) : null;
+  const changeable = s.mode === 'hybrid' && Date.parse(s.endsAt) > now;
+  // The cut-off (before the end) froze the numbers: only the session's trainers may move the seat from then.
+  const frozen = Date.parse(s.bookingEndsAt) < Date.parse(s.endsAt) && Date.parse(s.bookingEndsAt) <= now;
+  const page = `/sessions/${encodeURIComponent(s.id)}`;
+  return (
+    <div class="notice notice-warning" id="join-problem" tabIndex={-1}>
+      <h2>You have an in-person seat on this session</h2>
+      <p>
+        Your seat is in person{s.venue && <> (<span class="break">{s.venue}</span>)</>}, and the live room is only for those with an online seat.
+      </p>
+      {changeable && frozen && (
+        <p>The seat can no longer be changed, because booking closed on {formatDateTime(s.bookingEndsAt, ENGLAND)}. The session’s trainer can still move you to an online seat.</p>
+      )}
+      {changeable && !frozen && free !== null && free <= 0 && <p>No online seats are free to you now, so you keep your in-person seat. Check the session’s page later: one may come free.</p>}
+      {changeable && !frozen && (free === null || free > 0) && (
+        <p>
+          To join online, <Link href={page}>change to an online seat on the session’s page</Link>
+          {free !== null && <> ({plural(free, 'online seat')} free to you)</>}.
+        </p>
+      )}
+    </div>
+  );
+}
+
+/**
+ * `transcript`: the page offers the transcript (offersTranscript), so the notice may point to it.
+ * `seat`: the person's own seat on the session (null: none; undefined: not known yet).
+ */
+function JoinProblem({ error, onRetry, session, checking, transcript, seat }: { error: ApiError | Error; onRetry: () => void; session: Session | null; checking: boolean; transcript: boolean; seat: Booking | null | undefined }) {
   const code = error instanceof ApiError ? error.code : '';
   // The notice and its button stay while it checks again (the button saying so), so focus is not lost.
   const retry = (label: string) => (
@@ -72,8 +111,10 @@ function JoinProblem({ error, onRetry, session, checking, transcript }: { error:
     );
   }
   if (code === 'not_attendee') {
-    // Booking an online seat is the only way in: offered only while one can be booked.
-    const bookable = session && session.status === 'scheduled' && session.mode !== 'in_person' && Date.parse(session.bookingEndsAt) > serverNow() && session.seats.online.available > 0;
+    if (seat?.status === 'confirmed' && seat.seat === 'in_person') return <InPersonSeat b={seat} />;
+    // Booking an online seat is the only way in: offered only while one can be booked, and
+    // once the person's own seat is known (someone with one cannot book a second).
+    const bookable = seat === null && session && session.status === 'scheduled' && session.mode !== 'in_person' && Date.parse(session.bookingEndsAt) > serverNow() && session.seats.online.available > 0;
     return (
       <div class="notice notice-warning" id="join-problem" tabIndex={-1}>
         <h2>You do not have an online place on this session</h2>
@@ -325,6 +366,10 @@ export function RoomPage({ id }: { id: string }) {
   const offersTranscript = mayReadTranscript && !cancelled && (seatLoad.data?.hasTranscript === true || captions.lastFinal !== null || (isTrainer && !notOpenYet));
   // Refused for good (no online place, the session cancelled): nothing below the notice can be used.
   const refusedForGood = isFinalRefusal(probe);
+  // Whether the page may say "You can still join to watch and listen" (of a missing camera, say):
+  // only once the server said the room is open, or opens at the start (not while it is asked, nor
+  // when live video is not configured or joining was refused: "Joining is not available").
+  const joinable = probe.kind === 'ready' || waitingForWindow;
   const attendance = useAttendance(id, isTrainer && session?.status !== 'cancelled');
   usePresence(id, stage === 'room', me.csrfToken);
   // Fetched by the page: refused (403) once the person's seat has gone or the session was handed to other trainers.
@@ -537,12 +582,13 @@ export function RoomPage({ id }: { id: string }) {
                   }
                 />
               )}
-              {probe.kind === 'unavailable' && <JoinProblem error={probe.error} session={session} checking={rechecking} transcript={offersTranscript} onRetry={() => void recheck()} />}
+              {probe.kind === 'unavailable' && <JoinProblem error={probe.error} session={session} checking={rechecking} transcript={offersTranscript} seat={seatLoad.data === undefined && seatLoad.error ? null : seatLoad.data} onRetry={() => void recheck()} />}
               {stage !== 'ended' && !refusedForGood && (
                 <div class={settings.position === 'side' ? 'prejoin-layout prejoin-side' : 'prejoin-layout'}>
                   <PreJoin
                     lk={lk}
                     canPublish={canPublishNow}
+                    joinable={joinable}
                     controls={prejoinControls}
                     joinArea={(take) =>
                       probe.kind === 'checking' ? (

@@ -6,7 +6,7 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { LocalAudioTrack, LocalTrack, LocalVideoTrack } from 'livekit-client';
 import type { LiveKit } from './controller.js';
-import { choicesOf, problemMessage, problemOf, type DeviceChoice } from './devices.js';
+import { choicesOf, problemMessage, problemOf, type DeviceChoice, type DeviceProblem } from './devices.js';
 import { Status, useFocusLater } from '../components.js';
 
 /** The choice matching the device a track is using (or the first), so the select never shows blank. */
@@ -131,11 +131,14 @@ function JoinWith({ id, what, available, checking, on, onChange }: { id: string;
 export function PreJoin({
   lk,
   canPublish,
+  joinable = true,
   joinArea,
   controls,
 }: {
   lk: LiveKit | null;
   canPublish: boolean;
+  /** Whether the room can be joined now (or once it opens): else no problem found says "You can still join to watch and listen". */
+  joinable?: boolean;
   joinArea: (take: () => PreJoinChoice) => ComponentChildren;
   /** Set to the choices' toggles while they are shown (for the keyboard shortcuts), else null. */
   controls?: { current: PreJoinControls | null };
@@ -150,7 +153,10 @@ export function PreJoin({
   const [speakerId, setSpeakerId] = useState('');
   const [camOn, setCamOn] = useState(true);
   const [micOn, setMicOn] = useState(true);
-  const [problems, setProblems] = useState<string[]>([]);
+  /** What was wrong with which device; worded as rendered, so the words follow `joinable`. */
+  const [problems, setProblems] = useState<{ problem: DeviceProblem; what: 'camera' | 'microphone' | 'camera and microphone' }[]>([]);
+  const joinableRef = useRef(joinable);
+  joinableRef.current = joinable;
   // True from the start (the check begins in an effect, after the first paint), so the tick boxes
   // never flash "No camera is available" before the camera has been asked for.
   const [checking, setChecking] = useState(true);
@@ -177,17 +183,17 @@ export function PreJoin({
     setFoundAgain('');
     (async () => {
       const got: LocalTrack[] = [];
-      const found: string[] = [];
+      const found: { problem: DeviceProblem; what: 'camera' | 'microphone' | 'camera and microphone' }[] = [];
       try {
         got.push(...(await lk.createLocalTracks({ audio: true, video: true })));
       } catch (both) {
         const [a, v] = await Promise.allSettled([lk.createLocalTracks({ audio: true, video: false }), lk.createLocalTracks({ audio: false, video: true })]);
         if (a.status === 'fulfilled') got.push(...a.value);
-        else found.push(problemMessage(problemOf(a.reason), 'microphone'));
+        else found.push({ problem: problemOf(a.reason), what: 'microphone' });
         if (v.status === 'fulfilled') got.push(...v.value);
-        else found.push(problemMessage(problemOf(v.reason), 'camera'));
+        else found.push({ problem: problemOf(v.reason), what: 'camera' });
         if (found.length === 2 && problemOf(a.status === 'rejected' ? a.reason : both) === problemOf(v.status === 'rejected' ? v.reason : both)) {
-          found.splice(0, 2, problemMessage(problemOf(both), 'camera and microphone'));
+          found.splice(0, 2, { problem: problemOf(both), what: 'camera and microphone' });
         }
       }
       if (cancelled) {
@@ -201,7 +207,7 @@ export function PreJoin({
       setVideo(vt ?? null);
       setProblems(found);
       // Checked again and still missing: said, as the same words in the alert would not be read again.
-      if (attempt > 0 && found.length > 0) setFoundAgain(`Checked again: ${found.join(' ')}`);
+      if (attempt > 0 && found.length > 0) setFoundAgain(`Checked again: ${found.map((f) => problemMessage(f.problem, f.what, joinableRef.current)).join(' ')}`);
       if (attempt > 0 && found.length === 0) {
         setFoundAgain('Your camera and microphone were found: the preview shows your camera.');
         // The notice and the button pressed have gone: focus goes to the check's heading, not <body>.
@@ -309,7 +315,7 @@ export function PreJoin({
           {problems.length > 0 && (
             <div class="notice notice-warning" role="alert">
               {problems.map((p) => (
-                <p key={p}>{p}</p>
+                <p key={p.what}>{problemMessage(p.problem, p.what, joinable)}</p>
               ))}
               <button type="button" class="button button-secondary" aria-disabled={checking ? 'true' : undefined} onClick={() => !checking && retry()}>
                 {checking ? 'Checking…' : 'Check again'}

@@ -12,18 +12,20 @@ export function problemOf(error: unknown): DeviceProblem {
   return 'other';
 }
 
-export function problemMessage(problem: DeviceProblem, what: 'camera' | 'microphone' | 'camera and microphone'): string {
+/** `joinable`: the room can be joined (else the words do not say the person can still join to watch and listen). */
+export function problemMessage(problem: DeviceProblem, what: 'camera' | 'microphone' | 'camera and microphone', joinable = true): string {
+  const still = joinable ? ' You can still join to watch and listen.' : '';
   switch (problem) {
     case 'denied':
-      return `Your browser is not letting this page use your ${what}. To allow it, select the camera or lock symbol in the address bar, allow the ${what}, then choose "Check again". You can still join to watch and listen.`;
+      return `Your browser is not letting this page use your ${what}. To allow it, select the camera or lock symbol in the address bar, allow the ${what}, then choose "Check again".${still}`;
     case 'not_found':
-      return `No ${what} was found. Plug one in or switch it on, then choose "Check again". You can still join to watch and listen.`;
+      return `No ${what} was found. Plug one in or switch it on, then choose "Check again".${still}`;
     case 'in_use':
       return `Your ${what} is being used by another app, such as another video call. Close that app, then choose "Check again".`;
     case 'insecure':
       return `Your browser only allows the ${what} on secure (https) pages. Ask your administrator to serve this site over https.`;
     default:
-      return `Your ${what} could not be started. Choose "Check again", or join to watch and listen.`;
+      return `Your ${what} could not be started. Choose "Check again"${joinable ? ', or join to watch and listen' : ''}.`;
   }
 }
 
