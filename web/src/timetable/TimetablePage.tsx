@@ -12,7 +12,7 @@ import { SessionList, type Session } from '../../../shared/sessions.js';
 import { MAX_CALENDAR_URL_CHARS, MAX_TIMETABLE_BYTES, MAX_TIMETABLE_SIZE_WORDS, Timetable } from '../../../shared/timetables.js';
 import { api } from '../api.js';
 import { Alert, apiIssues, ConfirmButton, errorFor, ErrorSummary, type FieldError, messageOf, PageHeading, Status, TableScroll, TextField, toFieldErrors, useApp, useFocusLater } from '../components.js';
-import { addDays, dayInEngland, ENGLAND, formatDate, formatDateTime, formatLongDay, formatTimeRange, plural, viewerZone } from '../format.js';
+import { addDays, dayInEngland, ENGLAND, formatDate, formatDateTime, formatLongDay, formatTime, formatTimeRange, plural, viewerZone } from '../format.js';
 import { ApiError } from '../api.js';
 import { serverNow } from '../clock.js';
 import { Retry, useLoad } from '../load.js';
@@ -225,7 +225,10 @@ export function TimetableView({ person }: { person?: TimetablePerson }) {
   }
 
   const days = Array.from({ length: 7 }, (_, i) => addDays(week, i));
-  const lessonsOn = (day: string) => busyPeriods.filter((b) => dayInEngland(b.startsAt) === day);
+  // A lesson on every day it covers: one from 17:30 to 01:00 is on the next day's row too
+  // (an end at midnight is the day before's).
+  const lastDayOf = (b: { endsAt: string }) => dayInEngland(new Date(Date.parse(b.endsAt) - 1));
+  const lessonsOn = (day: string) => busyPeriods.filter((b) => dayInEngland(b.startsAt) <= day && day <= lastDayOf(b));
   const sessionsOn = (day: string) => (sessions ?? []).filter((s) => dayInEngland(s.startsAt) === day);
   const lessonsHeader = own ? 'Your lessons' : 'Lessons';
   const closedOn = (day: string) => (weekData?.tt?.freeDays ?? []).find((f) => f.from <= day && day < f.to);
@@ -348,11 +351,18 @@ export function TimetableView({ person }: { person?: TimetablePerson }) {
                               <p>No lessons</p>
                             ) : (
                               <ul>
-                                {lessons.map((l) => (
-                                  <li key={l.startsAt + l.label}>
-                                    <span class="lesson-time">{formatTimeRange(l.startsAt, l.endsAt, ENGLAND)}</span> {l.label}
-                                  </li>
-                                ))}
+                                {lessons.map((l) => {
+                                  const startDay = dayInEngland(l.startsAt);
+                                  // Begun on an earlier day: said so, with when it began, not as if it began today.
+                                  const from = startDay < day ? ` (from ${formatLongDay(startDay)}, ${formatTime(l.startsAt, ENGLAND)})` : '';
+                                  const time = startDay < day ? (lastDayOf(l) > day ? 'All day' : `Until ${formatTime(l.endsAt, ENGLAND)}`) : formatTimeRange(l.startsAt, l.endsAt, ENGLAND);
+                                  return (
+                                    <li key={l.startsAt + l.label}>
+                                      <span class="lesson-time">{time}</span> {l.label}
+                                      {from}
+                                    </li>
+                                  );
+                                })}
                               </ul>
                             )}
                           </td>
