@@ -411,6 +411,13 @@ describe('a file the parser cannot read: what is wrong, and on which line', () =
     expect(refused(['BEGIN:VCALENDAR', 'VERSION:2.0', ...event('a')].join('\r\n'))).toBe('The calendar starting on line 1 is never closed (no END:VCALENDAR)');
   });
 
+  it('a hostile file of many nested BEGINs and unmatched ENDs is answered in one pass, naming the innermost one never closed', () => {
+    const n = 40_000;
+    const lines = ['BEGIN:VCALENDAR', ...Array.from({ length: n }, () => 'BEGIN:VEVENT'), ...Array.from({ length: n }, () => 'END:VALARM')];
+    // Each END:VALARM closes nothing open; at the end the innermost event is still open.
+    expect(refused(lines.join('\r\n'))).toBe(`An event starting on line ${n + 1} is never closed (no END:VEVENT)`);
+  });
+
   it('a file that does not begin with BEGIN:VCALENDAR keeps saying so', () => {
     expect(refused('hello world\r\n')).toBe('The file is not a valid iCalendar file (it should begin with BEGIN:VCALENDAR and hold one VEVENT per lesson)');
     expect(refused('Day,Start,End\r\nMonday,09:00,10:00\r\n')).toMatch(/^The file is not a valid iCalendar file \(it should begin with BEGIN:VCALENDAR/);

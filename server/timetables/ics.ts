@@ -244,6 +244,9 @@ export function unreadableIcs(source: string): string {
   });
   if (logical[0]?.text.trim().toUpperCase() !== 'BEGIN:VCALENDAR') return 'the file is not a valid iCalendar file (it should begin with BEGIN:VCALENDAR and hold one VEVENT per lesson)';
   const open: { name: string; line: number }[] = [];
+  // How many of each name are open: an END of one not open costs nothing (a hostile file of
+  // many unmatched ENDs is read in one pass, not once per END).
+  const openCount = new Map<string, number>();
   for (const { line, text } of logical) {
     if (!text.includes(':')) {
       const shown = text.length > QUOTED_LINE_CHARS ? `${text.slice(0, QUOTED_LINE_CHARS)}…` : text;
@@ -252,12 +255,14 @@ export function unreadableIcs(source: string): string {
     const m = /^(BEGIN|END):(.*)$/i.exec(text.trim());
     if (!m) continue;
     const name = m[2]!.trim().toUpperCase();
-    if (m[1]!.toUpperCase() === 'BEGIN') open.push({ name, line });
-    else {
-      const at = open.map((c) => c.name).lastIndexOf(name);
+    if (m[1]!.toUpperCase() === 'BEGIN') {
+      open.push({ name, line });
+      openCount.set(name, (openCount.get(name) ?? 0) + 1);
+    } else if (openCount.get(name)) {
       // An END that closes an outer component while an inner one is still open: the inner one was never closed.
-      if (at >= 0 && at < open.length - 1) return neverClosed(open[open.length - 1]!);
-      if (at >= 0) open.length = at;
+      if (open[open.length - 1]!.name !== name) return neverClosed(open[open.length - 1]!);
+      open.pop();
+      openCount.set(name, openCount.get(name)! - 1);
     }
   }
   if (open.length) return neverClosed(open[open.length - 1]!);
